@@ -1,0 +1,4 @@
+//! The reference build of textstat.
+fn main() {
+    std::process::exit(textstat::main(textstat::Flavor::Reference));
+}

@@ -1,0 +1,105 @@
+//! Command-line parsing and the commands themselves.
+
+mod exec;
+mod record;
+mod tasks;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// Exit status when some case failed or differed.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit status for usage errors and bad input (clap uses 2 as well).
+pub const EXIT_INPUT_ERROR: u8 = 2;
+
+/// Run programs as WASI modules in a deterministic sandbox and score reimplementations
+/// against the reference's recorded behaviour.
+#[derive(Parser)]
+#[command(name = "mirror", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by the commands that run many cases.
+#[derive(clap::Args)]
+struct RunOptions {
+    /// Cases to run at once [default: the number of cores]
+    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    cache: CacheOptions,
+}
+
+/// Where compiled modules are cached.
+#[derive(clap::Args)]
+struct CacheOptions {
+    /// Directory for compiled modules [default: $MIRROR_CACHE_DIR, else the user cache dir]
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Compile modules every run instead of caching them on disk
+    #[arg(long, conflicts_with = "cache_dir")]
+    no_cache: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the bundled tasks, one per line, name first
+    List,
+    /// Describe a task: program, reference, limits, docs and cases
+    Show {
+        /// Task name under tasks-wasm/, or a path to a task directory
+        task: String,
+    },
+    /// Run the task's reference in the sandbox with ARGS; its stdout, stderr and exit status
+    /// become mirror's own
+    Exec(exec::ExecArgs),
+    /// Run the reference over every case and write the goldens
+    Record(record::RecordArgs),
+    /// Run a candidate module over a task's cases and print verdicts
+    Test(test::TestArgs),
+}
+
+/// Runs the parsed command; the exit code it chose.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::List => tasks::list(),
+        Command::Show { task } => tasks::show(&task),
+        Command::Exec(args) => exec::exec(args),
+        Command::Record(args) => record::record(args),
+        Command::Test(args) => test::test(args),
+    }
+}
+
+impl RunOptions {
+    fn jobs(&self) -> usize {
+        self.jobs.unwrap_or_else(mirror::suite::default_jobs).max(1)
+    }
+
+    fn sandbox(&self) -> Result<mirror::sandbox::Sandbox> {
+        self.cache.sandbox(self.jobs())
+    }
+}
+
+impl CacheOptions {
+    fn sandbox(&self, parallel_runs: usize) -> Result<mirror::sandbox::Sandbox> {
+        let cache =
+            if self.no_cache { None } else { self.cache_dir.clone().or_else(mirror::sandbox::default_cache_dir) };
+        mirror::sandbox::Sandbox::new(parallel_runs, cache)
+    }
+}
+
+/// Writes `path` whole or not at all: a temporary file beside it, renamed into place.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use anyhow::Context as _;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let mut temp =
+        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    std::io::Write::write_all(&mut temp, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    temp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,14 @@
+//! Mirror: run reference programs and candidate reimplementations as WASI modules in a
+//! deterministic sandbox, record the reference's behaviour as goldens, and score candidates
+//! against them.
+//!
+//! Data flows one way: a [`task`] and a candidate go through the [`sandbox`] (driven by
+//! [`suite`]), whose [`outcome`]s become [`verdict`]s, which [`report`] renders.
+
+pub mod outcome;
+pub mod report;
+pub mod sandbox;
+pub mod shell;
+pub mod suite;
+pub mod task;
+pub mod verdict;

@@ -1,0 +1,123 @@
+//! Plain-text explanations of failures: unified diffs of what differed.
+
+use std::fmt::Write as _;
+
+use similar::TextDiff;
+
+use super::CaseReport;
+use crate::outcome::{Entry, Termination};
+use crate::verdict::{Aspect, Verdict};
+
+/// Lines of context around each change.
+const CONTEXT: usize = 3;
+
+/// What went wrong with a failed case: a one-line reason, then a diff for each aspect that
+/// differed. Diff lines start with `-` (expected) or `+` (actual).
+pub fn explain(case: &CaseReport) -> String {
+    let mut out = String::new();
+    match &case.verdict {
+        Verdict::Pass => {}
+        Verdict::WrongOutput(aspects) => {
+            let names: Vec<&str> = aspects.iter().map(|a| a.name()).collect();
+            let _ =
+                writeln!(out, "wrong output: {} differ{}", names.join(", "), if names.len() == 1 { "s" } else { "" });
+            for aspect in aspects {
+                explain_aspect(case, *aspect, &mut out);
+            }
+        }
+        other => {
+            let _ = writeln!(out, "{}: the candidate {}", other.name(), case.actual.termination.describe());
+            if !case.actual.stderr.is_empty() {
+                out.push_str("its stderr:\n");
+                out.push_str(&indent(&String::from_utf8_lossy(&case.actual.stderr)));
+            }
+        }
+    }
+    out
+}
+
+fn explain_aspect(case: &CaseReport, aspect: Aspect, out: &mut String) {
+    let (expected, actual) = (&case.expected, &case.actual);
+    match aspect {
+        Aspect::Stdout => out.push_str(&bytes_diff("stdout", &expected.stdout, &actual.stdout)),
+        Aspect::Stderr => out.push_str(&bytes_diff("stderr", &expected.stderr, &actual.stderr)),
+        Aspect::Status => {
+            let actual_status = match actual.termination {
+                Termination::Exited(status) => status.to_string(),
+                ref other => other.describe(),
+            };
+            let _ = writeln!(out, "status: expected {}, got {actual_status}", expected.status);
+        }
+        Aspect::Files => {
+            let names: std::collections::BTreeSet<&String> =
+                expected.files.written.keys().chain(actual.files.written.keys()).collect();
+            for name in names {
+                match (expected.files.written.get(name), actual.files.written.get(name)) {
+                    (Some(e), Some(a)) if e == a => {}
+                    (Some(e), Some(a)) => {
+                        out.push_str(&bytes_diff(&format!("file {name}"), &entry_bytes(e), &entry_bytes(a)))
+                    }
+                    (Some(_), None) => {
+                        let _ = writeln!(out, "file {name}: expected to be written, was not");
+                    }
+                    (None, Some(_)) => {
+                        let _ = writeln!(out, "file {name}: written, but the reference did not");
+                    }
+                    (None, None) => {}
+                }
+            }
+            for name in expected.files.removed.symmetric_difference(&actual.files.removed) {
+                let by = if expected.files.removed.contains(name) {
+                    "the reference removed it, the candidate did not"
+                } else {
+                    "the candidate removed it, the reference did not"
+                };
+                let _ = writeln!(out, "file {name}: {by}");
+            }
+        }
+    }
+}
+
+fn entry_bytes(entry: &Entry) -> Vec<u8> {
+    match entry {
+        Entry::File(bytes) => bytes.clone(),
+        Entry::Symlink(target) => format!("symlink to {target}\n").into_bytes(),
+        Entry::Directory => b"empty directory\n".to_vec(),
+    }
+}
+
+/// A unified diff; binary content is compared as a hex dump.
+fn bytes_diff(what: &str, expected: &[u8], actual: &[u8]) -> String {
+    let (expected_text, actual_text) = match (std::str::from_utf8(expected), std::str::from_utf8(actual)) {
+        (Ok(e), Ok(a)) => (e.to_string(), a.to_string()),
+        _ => (hex_dump(expected), hex_dump(actual)),
+    };
+    let diff = TextDiff::from_lines(&expected_text, &actual_text);
+    let mut out = diff
+        .unified_diff()
+        .context_radius(CONTEXT)
+        .missing_newline_hint(true)
+        .header(&format!("{what} (expected)"), &format!("{what} (actual)"))
+        .to_string();
+    if out.is_empty() {
+        // Same lines but different bytes cannot happen for text; say so rather than print nothing.
+        out = format!("{what}: differs\n");
+    }
+    out
+}
+
+/// 16 bytes a line: offset, hex, printable ASCII.
+fn hex_dump(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    for (line, chunk) in bytes.chunks(16).enumerate() {
+        let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02x}")).collect();
+        let ascii: String =
+            chunk.iter().map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' }).collect();
+        let _ = writeln!(out, "{:08x}  {:<47}  |{ascii}|", line * 16, hex.join(" "));
+    }
+    out
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|line| format!("    {line}\n")).collect()
+}

@@ -1,0 +1,119 @@
+//! Reports on a scored run: the terminal view, JSON and JUnit XML, and the digest that lets
+//! two runs be compared with one string.
+
+mod diff;
+pub mod json;
+pub mod junit;
+pub mod terminal;
+
+use sha2::{Digest, Sha256};
+
+use crate::outcome::{Entry, Outcome, Termination};
+use crate::task::{Golden, Split};
+use crate::verdict::Verdict;
+
+/// One case's result.
+#[derive(Clone, Debug)]
+pub struct CaseReport {
+    pub id: String,
+    pub split: Split,
+    pub cmd: String,
+    pub verdict: Verdict,
+    pub actual: Outcome,
+    pub expected: Golden,
+}
+
+impl CaseReport {
+    /// `split/id`.
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.split.name(), self.id)
+    }
+}
+
+/// A scored run of one candidate over a task's cases.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub task: String,
+    pub candidate: String,
+    pub candidate_sha256: String,
+    pub reference_sha256: String,
+    /// Sorted by split, then id.
+    pub cases: Vec<CaseReport>,
+}
+
+/// Case counts of one split, or of all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub cases: usize,
+    pub passed: usize,
+    /// Count per verdict name, in [`Verdict::NAMES`] order, zeros included.
+    pub by_verdict: Vec<(&'static str, usize)>,
+}
+
+impl Report {
+    /// Counts for the cases `include` selects.
+    pub fn totals(&self, include: impl Fn(&CaseReport) -> bool) -> Totals {
+        let selected: Vec<&CaseReport> = self.cases.iter().filter(|c| include(c)).collect();
+        Totals {
+            cases: selected.len(),
+            passed: selected.iter().filter(|c| c.verdict.passed()).count(),
+            by_verdict: Verdict::NAMES
+                .iter()
+                .map(|&name| (name, selected.iter().filter(|c| c.verdict.name() == name).count()))
+                .collect(),
+        }
+    }
+
+    /// Whether every case passed.
+    pub fn passed(&self) -> bool {
+        self.cases.iter().all(|c| c.verdict.passed())
+    }
+
+    /// Whether the candidate solved the task: hidden cases were run and all passed.
+    pub fn solved(&self) -> Option<bool> {
+        let hidden: Vec<_> = self.cases.iter().filter(|c| c.split == Split::Hidden).collect();
+        (!hidden.is_empty()).then(|| hidden.iter().all(|c| c.verdict.passed()))
+    }
+
+    /// SHA-256 over every case's id, split, verdict and actual outputs, in id order, so that
+    /// the digest of a whole run equals that of its shards merged.
+    pub fn digest(&self) -> String {
+        let mut cases: Vec<&CaseReport> = self.cases.iter().collect();
+        cases.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
+        let mut hasher = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        for case in cases {
+            field(case.id.as_bytes());
+            field(case.split.name().as_bytes());
+            field(case.verdict.name().as_bytes());
+            field(termination_key(&case.actual.termination).as_bytes());
+            field(&case.actual.stdout);
+            field(&case.actual.stderr);
+            field(&(case.actual.files.written.len() as u64).to_le_bytes());
+            for (name, entry) in &case.actual.files.written {
+                field(name.as_bytes());
+                match entry {
+                    Entry::File(bytes) => field(bytes),
+                    Entry::Symlink(target) => field(format!("symlink:{target}").as_bytes()),
+                    Entry::Directory => field(b"directory"),
+                }
+            }
+            field(&(case.actual.files.removed.len() as u64).to_le_bytes());
+            for name in &case.actual.files.removed {
+                field(format!("removed:{name}").as_bytes());
+            }
+        }
+        crate::sandbox::hex(&hasher.finalize())
+    }
+}
+
+/// A stable one-line name for how a run ended, as reports and digests write it.
+pub fn termination_key(termination: &Termination) -> String {
+    match termination {
+        Termination::Exited(status) => format!("exit {status}"),
+        other => other.describe(),
+    }
+}

@@ -1,0 +1,91 @@
+//! The per-case scratch directory: the only part of the host a guest can reach.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path};
+
+use anyhow::{bail, Context, Result};
+use tempfile::TempDir;
+
+use crate::outcome::{Entry, FileChanges};
+
+/// A fresh directory holding a case's input files; removed from the host when dropped.
+pub struct Scratch {
+    dir: TempDir,
+    inputs: BTreeMap<String, Vec<u8>>,
+}
+
+impl Scratch {
+    /// Creates the directory under the system temporary directory (`TMPDIR`) and writes the
+    /// input files, keyed by relative `/`-separated path.
+    pub fn new(inputs: &BTreeMap<String, Vec<u8>>) -> Result<Self> {
+        let dir =
+            tempfile::Builder::new().prefix("mirror-case-").tempdir().context("cannot create a scratch directory")?;
+        for (name, content) in inputs {
+            check_relative(name)?;
+            let path = dir.path().join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&path, content).with_context(|| format!("cannot write input file {name}"))?;
+        }
+        Ok(Scratch { dir, inputs: inputs.clone() })
+    }
+
+    /// The host path to preopen.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Reads back what the guest left, as changes against the inputs, in sorted order.
+    pub fn changes(&self) -> Result<FileChanges> {
+        let mut found = BTreeMap::new();
+        walk(self.dir.path(), "", &mut found)?;
+        let mut changes = FileChanges::default();
+        for name in self.inputs.keys() {
+            if !matches!(found.get(name), Some(Entry::File(_))) {
+                changes.removed.insert(name.clone());
+            }
+        }
+        for (name, entry) in found {
+            let unchanged =
+                matches!((&entry, self.inputs.get(&name)), (Entry::File(now), Some(before)) if now == before);
+            if !unchanged {
+                changes.written.insert(name, entry);
+            }
+        }
+        Ok(changes)
+    }
+}
+
+/// Accepts only plain relative paths: no root, no `..`, no `.` components, no backslashes.
+pub fn check_relative(name: &str) -> Result<()> {
+    let plain = !name.is_empty()
+        && !name.contains('\\')
+        && Path::new(name).components().all(|c| matches!(c, Component::Normal(_)))
+        && !name.split('/').any(|part| part.is_empty() || part == ".");
+    if !plain {
+        bail!("file name {name:?} must be a relative path without `.`, `..` or empty parts");
+    }
+    Ok(())
+}
+
+fn walk(dir: &Path, prefix: &str, found: &mut BTreeMap<String, Entry>) -> Result<()> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    names.sort_by_key(|entry| entry.file_name());
+    if names.is_empty() && !prefix.is_empty() {
+        found.insert(prefix.trim_end_matches('/').to_string(), Entry::Directory);
+    }
+    for entry in names {
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        let kind = entry.file_type()?;
+        if kind.is_symlink() {
+            let target = std::fs::read_link(entry.path())?;
+            found.insert(name, Entry::Symlink(target.to_string_lossy().replace('\\', "/")));
+        } else if kind.is_dir() {
+            walk(&entry.path(), &format!("{name}/"), found)?;
+        } else {
+            found.insert(name, Entry::File(std::fs::read(entry.path())?));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! Runs a set of cases through the sandbox, in parallel, with results in case order.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result};
+
+use crate::outcome::Outcome;
+use crate::sandbox::{Invocation, Program, Sandbox, Scratch};
+use crate::task::{Case, Task};
+
+/// Runs one case in a fresh scratch directory.
+pub fn run_case(sandbox: &Sandbox, program: &Program, task: &Task, case: &Case) -> Result<Outcome> {
+    let scratch = Scratch::new(&case.files).with_context(|| format!("case {}", case.name()))?;
+    let invocation = Invocation { args: &case.argv, env: &task.env, stdin: &case.stdin, limits: &task.limits };
+    let run = sandbox.run(program, &invocation, scratch.path()).with_context(|| format!("case {}", case.name()))?;
+    let files = scratch.changes().with_context(|| format!("case {}: cannot read back its files", case.name()))?;
+    Ok(Outcome { termination: run.termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
+}
+
+/// Runs every case on up to `jobs` threads; `on_done` is told of each finished case. The
+/// outcomes are in `cases` order and do not depend on `jobs`.
+pub fn run_cases(
+    sandbox: &Sandbox,
+    program: &Program,
+    task: &Task,
+    cases: &[Case],
+    jobs: usize,
+    on_done: &(dyn Fn(&Case, &Outcome) + Sync),
+) -> Result<Vec<Outcome>> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Result<Outcome>>>> = Mutex::new((0..cases.len()).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, cases.len().max(1)) {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(case) = cases.get(index) else { return };
+                let result = run_case(sandbox, program, task, case);
+                if let Ok(outcome) = &result {
+                    on_done(case, outcome);
+                }
+                let failed = result.is_err();
+                results.lock().expect("no worker panics holding the lock")[index] = Some(result);
+                if failed {
+                    // Stop handing out work: the run fails as a whole.
+                    next.store(cases.len(), Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    results.into_inner().expect("workers are done").into_iter().flatten().collect()
+}
+
+/// The default number of parallel runs: the machine's cores.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// Loads the task's reference module, or `replacement` (a rebuild, say) in its place.
+///
+/// The task's own module must match its pinned SHA-256; a replacement is taken as it is,
+/// since goldens record behaviour, not bytes.
+pub fn load_reference(sandbox: &Sandbox, task: &Task, replacement: Option<&std::path::Path>) -> Result<Program> {
+    let path = replacement.unwrap_or(&task.reference.module);
+    let program = sandbox.load(path).with_context(|| format!("reference of task {}", task.name))?;
+    if replacement.is_none() && program.sha256() != task.reference.sha256 {
+        anyhow::bail!(
+            "reference module {} has sha256 {}, but task.toml pins {}",
+            path.display(),
+            program.sha256(),
+            task.reference.sha256
+        );
+    }
+    Ok(program)
+}

@@ -1,0 +1,180 @@
+//! Test cases: one command line in a fresh sandbox, with optional stdin and input files.
+//!
+//! A case is `tests/<split>/<id>.toml`:
+//!
+//! ```toml
+//! # What the case checks.
+//! cmd = "textstat --freq=3 poem.txt"
+//! stdin = "text\n"                       # optional; or { fixture = "..." } / { base64 = "..." }
+//!
+//! [files]                                # optional input files, by relative path
+//! "poem.txt" = { fixture = "poem.txt" }  # a file under the task's fixtures/
+//! "notes.txt" = "inline text\n"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::content::Spec;
+use crate::sandbox::check_relative;
+use crate::shell;
+
+/// Which set a case belongs to: visible to the people and agents writing a candidate, or
+/// held out for scoring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Split {
+    Visible,
+    Hidden,
+}
+
+impl Split {
+    /// Both splits, in report order.
+    pub const ALL: [Split; 2] = [Split::Visible, Split::Hidden];
+
+    /// `visible` or `hidden`: also the directory name under `tests/`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Visible => "visible",
+            Split::Hidden => "hidden",
+        }
+    }
+}
+
+/// A case, loaded and resolved: fixtures read, command line split.
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// The file name without `.toml`; unique within the task.
+    pub id: String,
+    pub split: Split,
+    /// The command line as written.
+    pub cmd: String,
+    /// The command line split into words; the first is the task's program.
+    pub argv: Vec<String>,
+    pub stdin: Vec<u8>,
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// SHA-256 over everything that decides the case's behaviour, so that a golden recorded
+    /// for other inputs is known to be stale.
+    pub inputs_sha256: String,
+    pub path: PathBuf,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseFile {
+    cmd: String,
+    #[serde(default)]
+    stdin: Option<Spec>,
+    #[serde(default)]
+    files: BTreeMap<String, Spec>,
+}
+
+/// Whether `id` is a usable case name: letters, digits, `-`, `_` and `.`, not ending in
+/// `.golden`.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.ends_with(".golden")
+        && !id.starts_with('.')
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+}
+
+impl Case {
+    /// Reads the case at `path`; `fixtures` is the task's fixture directory and `program`
+    /// the name its command lines must start with.
+    pub fn load(path: &Path, split: Split, fixtures: &Path, program: &str, env: &[(String, String)]) -> Result<Case> {
+        let id = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(".toml"))
+            .filter(|id| valid_id(id))
+            .with_context(|| {
+                format!(
+                    "{}: a case file name must be an id (letters, digits, `-`, `_`, `.`) and `.toml`",
+                    path.display()
+                )
+            })?
+            .to_string();
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read case {}", path.display()))?;
+        let file: CaseFile = toml::from_str(&text).with_context(|| format!("malformed case {}", path.display()))?;
+        Self::resolve(id, split, file, fixtures, program, env)
+            .with_context(|| format!("case {}", path.display()))
+            .map(|case| Case { path: path.to_path_buf(), ..case })
+    }
+
+    fn resolve(
+        id: String,
+        split: Split,
+        file: CaseFile,
+        fixtures: &Path,
+        program: &str,
+        env: &[(String, String)],
+    ) -> Result<Case> {
+        let argv = shell::split_words(&file.cmd).with_context(|| format!("cmd {:?}", file.cmd))?;
+        match argv.first() {
+            None => bail!("cmd is empty"),
+            Some(first) if first != program => {
+                bail!("cmd must start with the task's program `{program}`, not `{first}`")
+            }
+            Some(_) => {}
+        }
+        let stdin = match &file.stdin {
+            Some(spec) => read_spec(spec, fixtures).context("stdin")?,
+            None => Vec::new(),
+        };
+        let mut files = BTreeMap::new();
+        for (name, spec) in &file.files {
+            check_relative(name)?;
+            files.insert(name.clone(), read_spec(spec, fixtures).with_context(|| format!("file {name:?}"))?);
+        }
+        let inputs_sha256 = inputs_digest(&file.cmd, env, &stdin, &files);
+        Ok(Case { id, split, cmd: file.cmd, argv, stdin, files, inputs_sha256, path: PathBuf::new() })
+    }
+
+    /// `split/id`, as reports name the case.
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.split.name(), self.id)
+    }
+
+    /// Where the case's golden lives: beside it, as `<id>.golden.toml`.
+    pub fn golden_path(&self) -> PathBuf {
+        self.path.with_file_name(format!("{}.golden.toml", self.id))
+    }
+}
+
+fn read_spec(spec: &Spec, fixtures: &Path) -> Result<Vec<u8>> {
+    match spec {
+        Spec::Bytes(bytes) => Ok(bytes.clone()),
+        Spec::Fixture(name) => {
+            check_relative(name)?;
+            let path = fixtures.join(name);
+            std::fs::read(&path).with_context(|| format!("cannot read fixture {}", path.display()))
+        }
+        Spec::Symlink(_) | Spec::Directory => bail!("expected text, {{ base64 = ... }} or {{ fixture = ... }}"),
+    }
+}
+
+/// Length-prefixed fields, so that no two different inputs hash alike.
+fn inputs_digest(cmd: &str, env: &[(String, String)], stdin: &[u8], files: &BTreeMap<String, Vec<u8>>) -> String {
+    let mut hasher = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    field(cmd.as_bytes());
+    field(&(env.len() as u64).to_le_bytes());
+    for (key, value) in env {
+        field(key.as_bytes());
+        field(value.as_bytes());
+    }
+    field(stdin);
+    field(&(files.len() as u64).to_le_bytes());
+    for (name, bytes) in files {
+        field(name.as_bytes());
+        field(bytes);
+    }
+    crate::sandbox::hex(&hasher.finalize())
+}

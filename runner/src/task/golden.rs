@@ -1,0 +1,141 @@
+//! Goldens: what the reference did for a case, stored beside it as `<id>.golden.toml`.
+//!
+//! ```toml
+//! # Golden for case `freq-basic`, recorded by `mirror record` ...
+//! inputs_sha256 = "..."   # the case inputs this was recorded for
+//! fuel = 123456           # the reference's cost, for efficiency ratios; not compared
+//! status = 0
+//! stdout = """
+//!   3  the
+//! """
+//! stderr = ""
+//! removed = []            # input files the program deleted
+//!
+//! [files]                 # files it created or changed
+//! "report.txt" = "..."
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use super::case::Case;
+use super::content::{bytes_value, entry_value, key_value, Spec};
+use crate::outcome::{Entry, FileChanges, Outcome, Termination};
+
+/// The reference's behaviour on one case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Golden {
+    pub inputs_sha256: String,
+    pub fuel: u64,
+    pub status: u32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub files: FileChanges,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GoldenFile {
+    inputs_sha256: String,
+    fuel: u64,
+    status: u32,
+    stdout: Spec,
+    stderr: Spec,
+    #[serde(default)]
+    removed: Vec<String>,
+    #[serde(default)]
+    files: BTreeMap<String, Spec>,
+}
+
+impl Golden {
+    /// The golden for `case` from the reference's run; refused unless the reference exited,
+    /// since a golden that expects a trap or a limit would score timing, not behaviour.
+    pub fn from_outcome(case: &Case, outcome: Outcome) -> Result<Golden> {
+        let Termination::Exited(status) = outcome.termination else {
+            bail!(
+                "the reference {} on case {}; a golden needs a program that exits (fix the case or raise the task's limits)",
+                outcome.termination.describe(),
+                case.name()
+            );
+        };
+        Ok(Golden {
+            inputs_sha256: case.inputs_sha256.clone(),
+            fuel: outcome.fuel,
+            status,
+            stdout: outcome.stdout,
+            stderr: outcome.stderr,
+            files: outcome.files,
+        })
+    }
+
+    /// Reads a golden file; `None` when there is none.
+    pub fn load(path: &Path) -> Result<Option<Golden>> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => return Err(err).with_context(|| format!("cannot read golden {}", path.display())),
+        };
+        let file: GoldenFile = toml::from_str(&text).with_context(|| format!("malformed golden {}", path.display()))?;
+        Self::from_file(file).with_context(|| format!("golden {}", path.display())).map(Some)
+    }
+
+    fn from_file(file: GoldenFile) -> Result<Golden> {
+        let bytes = |spec: Spec, what: &str| match spec {
+            Spec::Bytes(bytes) => Ok(bytes),
+            _ => bail!("{what} must be text or {{ base64 = ... }}"),
+        };
+        let mut files = FileChanges { removed: file.removed.into_iter().collect(), ..FileChanges::default() };
+        for (name, spec) in file.files {
+            let entry = match spec {
+                Spec::Bytes(bytes) => Entry::File(bytes),
+                Spec::Symlink(target) => Entry::Symlink(target),
+                Spec::Directory => Entry::Directory,
+                Spec::Fixture(_) => bail!("file {name:?}: a golden holds contents, not fixture references"),
+            };
+            files.written.insert(name, entry);
+        }
+        Ok(Golden {
+            inputs_sha256: file.inputs_sha256,
+            fuel: file.fuel,
+            status: file.status,
+            stdout: bytes(file.stdout, "stdout")?,
+            stderr: bytes(file.stderr, "stderr")?,
+            files,
+        })
+    }
+
+    /// Whether two goldens record the same behaviour (fuel and input hashes aside).
+    pub fn same_behaviour(&self, other: &Golden) -> bool {
+        (self.status, &self.stdout, &self.stderr, &self.files)
+            == (other.status, &other.stdout, &other.stderr, &other.files)
+    }
+
+    /// The golden as the text of its file.
+    pub fn to_toml(&self, case: &Case, reference_sha256: &str) -> String {
+        let mut out = format!(
+            "# Golden for case `{}`, recorded by `mirror record` from the reference with sha256 {reference_sha256}.\n\
+             # Edit the case, not this file, then record again.\n",
+            case.id
+        );
+        let _ = writeln!(out, "inputs_sha256 = \"{}\"", self.inputs_sha256);
+        let _ = writeln!(out, "fuel = {}", self.fuel);
+        let _ = writeln!(out, "status = {}", self.status);
+        let _ = writeln!(out, "stdout = {}", bytes_value(&self.stdout));
+        let _ = writeln!(out, "stderr = {}", bytes_value(&self.stderr));
+        if !self.files.removed.is_empty() {
+            let removed: Vec<String> = self.files.removed.iter().map(|name| key_value(name)).collect();
+            let _ = writeln!(out, "removed = [{}]", removed.join(", "));
+        }
+        if !self.files.written.is_empty() {
+            out.push_str("\n[files]\n");
+            for (name, entry) in &self.files.written {
+                let _ = writeln!(out, "{} = {}", key_value(name), entry_value(entry));
+            }
+        }
+        out
+    }
+}

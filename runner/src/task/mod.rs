@@ -1,0 +1,208 @@
+//! Task bundles: `tasks-wasm/<name>/` with `task.toml`, docs, fixtures, cases and goldens.
+//!
+//! ```toml
+//! name = "textstat"
+//! program = "textstat"          # the name command lines use for the program under test
+//! description = "Text statistics"
+//!
+//! [reference]
+//! module = "reference.wasm"     # relative to the task directory
+//! sha256 = "..."                # pinned: a different module is refused
+//! source = "guest-tools/textstat, bin textstat"   # how it was built
+//!
+//! [env]                         # the guest's whole environment
+//! LANG = "C.UTF-8"
+//!
+//! [limits]                      # any of sandbox::Limits' fields; the rest keep defaults
+//! fuel = 5_000_000_000
+//! ```
+
+mod case;
+mod content;
+mod golden;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+pub use case::{valid_id, Case, Split};
+pub use content::{bytes_value, Spec};
+pub use golden::Golden;
+
+use crate::sandbox::Limits;
+
+/// The directory of bundled tasks, searched for from the working directory upwards.
+pub const TASKS_DIR: &str = "tasks-wasm";
+
+/// A loaded `task.toml`.
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub dir: PathBuf,
+    pub name: String,
+    pub program: String,
+    pub description: String,
+    pub reference: Reference,
+    /// The guest's environment, sorted by name.
+    pub env: Vec<(String, String)>,
+    pub limits: Limits,
+}
+
+/// The reference module of a task.
+#[derive(Clone, Debug)]
+pub struct Reference {
+    pub module: PathBuf,
+    pub sha256: String,
+    pub source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaskFile {
+    name: String,
+    program: String,
+    #[serde(default)]
+    description: String,
+    reference: ReferenceFile,
+    #[serde(default)]
+    env: BTreeMap<String, String>,
+    #[serde(default)]
+    limits: Limits,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReferenceFile {
+    module: PathBuf,
+    sha256: String,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+impl Task {
+    /// Loads the task named `spec`: a path to a task directory, or the name of one under the
+    /// nearest `tasks-wasm/` (or `$MIRROR_TASKS_DIR`).
+    pub fn find(spec: &str) -> Result<Task> {
+        let as_path = Path::new(spec);
+        if as_path.join("task.toml").is_file() {
+            return Task::load(as_path);
+        }
+        if !valid_id(spec) {
+            bail!("no task at {spec}: the directory has no task.toml");
+        }
+        let tasks = tasks_dir()?;
+        let dir = tasks.join(spec);
+        if !dir.join("task.toml").is_file() {
+            bail!("no task named `{spec}` in {} (see `mirror list`)", tasks.display());
+        }
+        Task::load(&dir)
+    }
+
+    /// Loads and checks `dir/task.toml`.
+    pub fn load(dir: &Path) -> Result<Task> {
+        let path = dir.join("task.toml");
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let file: TaskFile = toml::from_str(&text).with_context(|| format!("malformed {}", path.display()))?;
+        Self::check(&file).with_context(|| format!("invalid {}", path.display()))?;
+        Ok(Task {
+            dir: dir.to_path_buf(),
+            name: file.name,
+            program: file.program,
+            description: file.description,
+            reference: Reference {
+                module: dir.join(&file.reference.module),
+                sha256: file.reference.sha256,
+                source: file.reference.source,
+            },
+            env: file.env.into_iter().collect(),
+            limits: file.limits,
+        })
+    }
+
+    fn check(file: &TaskFile) -> Result<()> {
+        if !valid_id(&file.name) {
+            bail!("name {:?} must be letters, digits, `-`, `_` and `.`", file.name);
+        }
+        if file.program.is_empty() || file.program.contains(|c: char| c.is_whitespace() || c == '/' || c == '\\') {
+            bail!("program {:?} must be one word, as command lines write it", file.program);
+        }
+        let sha = &file.reference.sha256;
+        if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
+            bail!("reference.sha256 {sha:?} must be 64 lowercase hex digits");
+        }
+        if let Some(key) = file.env.keys().find(|key| key.is_empty() || key.contains('=')) {
+            bail!("env name {key:?} must be non-empty and without `=`");
+        }
+        Ok(())
+    }
+
+    /// The directory of fixtures that cases may name.
+    pub fn fixtures_dir(&self) -> PathBuf {
+        self.dir.join("fixtures")
+    }
+
+    /// The directory holding a split's cases.
+    pub fn split_dir(&self, split: Split) -> PathBuf {
+        self.dir.join("tests").join(split.name())
+    }
+
+    /// Every case of the given splits, sorted by split then id. Ids are unique across splits.
+    pub fn cases(&self, splits: &[Split]) -> Result<Vec<Case>> {
+        let mut cases = Vec::new();
+        for &split in splits {
+            let dir = self.split_dir(split);
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(entries) => entries,
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(err) => return Err(err).with_context(|| format!("cannot list {}", dir.display())),
+            };
+            let mut paths: Vec<PathBuf> = entries
+                .map(|entry| entry.map(|e| e.path()))
+                .collect::<std::io::Result<_>>()
+                .with_context(|| format!("cannot list {}", dir.display()))?;
+            paths.retain(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                name.ends_with(".toml") && !name.ends_with(".golden.toml")
+            });
+            paths.sort();
+            for path in paths {
+                cases.push(Case::load(&path, split, &self.fixtures_dir(), &self.program, &self.env)?);
+            }
+        }
+        let mut seen = std::collections::HashMap::new();
+        for case in &cases {
+            if let Some(other) = seen.insert(case.id.as_str(), case) {
+                bail!("case id `{}` is used twice: {} and {}", case.id, other.path.display(), case.path.display());
+            }
+        }
+        Ok(cases)
+    }
+}
+
+/// The directory of bundled tasks: `$MIRROR_TASKS_DIR`, else the nearest `tasks-wasm/` in the
+/// working directory or one of its ancestors.
+pub fn tasks_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("MIRROR_TASKS_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    cwd.ancestors().map(|dir| dir.join(TASKS_DIR)).find(|dir| dir.is_dir()).with_context(|| {
+        format!(
+            "no {TASKS_DIR}/ directory here or above {}; set MIRROR_TASKS_DIR or name a task directory",
+            cwd.display()
+        )
+    })
+}
+
+/// Every task under the tasks directory, sorted by name.
+pub fn all_tasks() -> Result<Vec<Task>> {
+    let dir = tasks_dir()?;
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.join("task.toml").is_file())
+        .collect();
+    dirs.sort();
+    dirs.iter().map(|dir| Task::load(dir)).collect()
+}

@@ -1,0 +1,140 @@
+//! Verdicts: how a candidate's outcome on a case compares with the golden.
+
+use crate::outcome::{Outcome, Termination};
+use crate::task::Golden;
+
+/// Which part of the observable behaviour differed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Aspect {
+    Stdout,
+    Stderr,
+    Status,
+    Files,
+}
+
+impl Aspect {
+    pub fn name(self) -> &'static str {
+        match self {
+            Aspect::Stdout => "stdout",
+            Aspect::Stderr => "stderr",
+            Aspect::Status => "status",
+            Aspect::Files => "files",
+        }
+    }
+}
+
+/// The verdict on one case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    /// Exited, but not as the reference did.
+    WrongOutput(Vec<Aspect>),
+    /// Trapped: the trap's description.
+    RuntimeError(String),
+    /// Ran out of fuel (or, outside determinism, hit the wall-clock backstop).
+    TimeLimit,
+    MemoryLimit,
+    /// Wrote more to stdout, stderr or files than allowed.
+    OutputLimit,
+}
+
+impl Verdict {
+    /// Every verdict name, in report order.
+    pub const NAMES: [&'static str; 6] =
+        ["pass", "wrong-output", "runtime-error", "time-limit", "memory-limit", "output-limit"];
+
+    /// The verdict's name, as reports write it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::WrongOutput(_) => "wrong-output",
+            Verdict::RuntimeError(_) => "runtime-error",
+            Verdict::TimeLimit => "time-limit",
+            Verdict::MemoryLimit => "memory-limit",
+            Verdict::OutputLimit => "output-limit",
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        *self == Verdict::Pass
+    }
+}
+
+/// Judges `actual` against the golden `expected`.
+pub fn judge(expected: &Golden, actual: &Outcome) -> Verdict {
+    let status = match &actual.termination {
+        Termination::Exited(status) => *status,
+        Termination::Trapped(trap) => return Verdict::RuntimeError(trap.clone()),
+        Termination::FuelExhausted | Termination::WallClockExceeded => return Verdict::TimeLimit,
+        Termination::MemoryExhausted(_) => return Verdict::MemoryLimit,
+        Termination::OutputExceeded(_) | Termination::FilesExceeded => return Verdict::OutputLimit,
+    };
+    let differs: Vec<Aspect> = [
+        (Aspect::Stdout, expected.stdout == actual.stdout),
+        (Aspect::Stderr, expected.stderr == actual.stderr),
+        (Aspect::Status, expected.status == status),
+        (Aspect::Files, expected.files == actual.files),
+    ]
+    .into_iter()
+    .filter(|(_, same)| !same)
+    .map(|(aspect, _)| aspect)
+    .collect();
+    if differs.is_empty() {
+        Verdict::Pass
+    } else {
+        Verdict::WrongOutput(differs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{Entry, FileChanges, Stream};
+
+    fn golden() -> Golden {
+        Golden {
+            inputs_sha256: String::new(),
+            fuel: 10,
+            status: 0,
+            stdout: b"out\n".to_vec(),
+            stderr: Vec::new(),
+            files: FileChanges::default(),
+        }
+    }
+
+    fn outcome(termination: Termination) -> Outcome {
+        Outcome { termination, stdout: b"out\n".to_vec(), stderr: Vec::new(), files: FileChanges::default(), fuel: 99 }
+    }
+
+    #[test]
+    fn same_behaviour_passes_whatever_the_fuel() {
+        assert_eq!(judge(&golden(), &outcome(Termination::Exited(0))), Verdict::Pass);
+    }
+
+    #[test]
+    fn names_every_aspect_that_differs() {
+        let mut actual = outcome(Termination::Exited(3));
+        actual.stderr = b"oops".to_vec();
+        actual.files.written.insert("x".into(), Entry::Directory);
+        assert_eq!(
+            judge(&golden(), &actual),
+            Verdict::WrongOutput(vec![Aspect::Stderr, Aspect::Status, Aspect::Files])
+        );
+    }
+
+    #[test]
+    fn limits_and_traps_take_precedence_over_output() {
+        let cases = [
+            (Termination::Trapped("unreachable".into()), "runtime-error"),
+            (Termination::FuelExhausted, "time-limit"),
+            (Termination::WallClockExceeded, "time-limit"),
+            (Termination::MemoryExhausted("m".into()), "memory-limit"),
+            (Termination::OutputExceeded(Stream::Stderr), "output-limit"),
+            (Termination::FilesExceeded, "output-limit"),
+        ];
+        for (termination, name) in cases {
+            assert_eq!(judge(&golden(), &outcome(termination)).name(), name);
+        }
+    }
+}

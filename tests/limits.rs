@@ -1,0 +1,138 @@
+//! Every limit ends a misbehaving guest with its own termination, deterministically.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use mirror::outcome::{Stream, Termination};
+use mirror::sandbox::{Invocation, Limits, Program, RunOutput, Sandbox, Scratch};
+
+fn sandbox() -> Sandbox {
+    Sandbox::new(2, None).expect("sandbox")
+}
+
+fn hostile(sandbox: &Sandbox) -> Program {
+    sandbox.load(&support::guest("hostile")).expect("hostile guest loads")
+}
+
+fn run_with(sandbox: &Sandbox, program: &Program, args: &[&str], limits: &Limits) -> (RunOutput, Scratch) {
+    let argv: Vec<String> = std::iter::once("hostile").chain(args.iter().copied()).map(String::from).collect();
+    let scratch = Scratch::new(&BTreeMap::new()).expect("scratch");
+    let invocation = Invocation { args: &argv, env: &[], stdin: b"some input\n", limits };
+    let output = sandbox.run(program, &invocation, scratch.path()).expect("run");
+    (output, scratch)
+}
+
+fn small_limits() -> Limits {
+    Limits {
+        fuel: 200_000_000,
+        memory_mib: 32,
+        stdout_bytes: 64 << 10,
+        stderr_bytes: 16 << 10,
+        files_created: 20,
+        file_bytes_written: 1 << 20,
+        ..Limits::default()
+    }
+}
+
+#[test]
+fn exit_codes_pass_through_whole() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    for code in ["0", "1", "125", "126", "255", "256", "70000"] {
+        let (output, _) = run_with(&sandbox, &program, &["exit", code], &small_limits());
+        assert_eq!(output.termination, Termination::Exited(code.parse().unwrap()), "exit {code}");
+    }
+    let (output, _) = run_with(&sandbox, &program, &["ok"], &small_limits());
+    assert_eq!(output.termination, Termination::Exited(0));
+    assert_eq!(output.stdout, b"fine\n");
+}
+
+#[test]
+fn an_endless_loop_runs_out_of_fuel_at_the_same_point_every_time() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = small_limits();
+    let (first, _) = run_with(&sandbox, &program, &["loop"], &limits);
+    let (second, _) = run_with(&sandbox, &program, &["loop"], &limits);
+    assert_eq!(first.termination, Termination::FuelExhausted);
+    assert_eq!(first.fuel_used, limits.fuel);
+    assert_eq!((first.termination, first.fuel_used), (second.termination, second.fuel_used));
+}
+
+#[test]
+fn the_wall_clock_backstop_stops_what_fuel_would_not() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = Limits { fuel: u64::MAX / 2, wall_seconds: 1, ..small_limits() };
+    let (output, _) = run_with(&sandbox, &program, &["loop"], &limits);
+    assert_eq!(output.termination, Termination::WallClockExceeded);
+}
+
+#[test]
+fn growing_memory_past_the_cap_is_a_memory_limit() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let (output, _) = run_with(&sandbox, &program, &["memory"], &small_limits());
+    assert!(matches!(output.termination, Termination::MemoryExhausted(_)), "{:?}", output.termination);
+}
+
+#[test]
+fn flooding_a_stream_is_an_output_limit_cut_at_the_cap() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = small_limits();
+    let (output, _) = run_with(&sandbox, &program, &["stdout"], &limits);
+    assert_eq!(output.termination, Termination::OutputExceeded(Stream::Stdout));
+    assert_eq!(output.stdout.len(), limits.stdout_bytes);
+    let (output, _) = run_with(&sandbox, &program, &["stderr"], &limits);
+    assert_eq!(output.termination, Termination::OutputExceeded(Stream::Stderr));
+    assert_eq!(output.stderr.len(), limits.stderr_bytes);
+}
+
+#[test]
+fn creating_files_past_the_cap_is_refused_and_reported() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = small_limits();
+    let (output, scratch) = run_with(&sandbox, &program, &["files"], &limits);
+    assert_eq!(output.termination, Termination::FilesExceeded);
+    assert_eq!(output.stdout, format!("could not create file {}\n", limits.files_created).into_bytes());
+    assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), limits.files_created as usize);
+}
+
+#[test]
+fn writing_bytes_past_the_cap_is_refused_and_reported() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = small_limits();
+    let (output, scratch) = run_with(&sandbox, &program, &["bytes"], &limits);
+    assert_eq!(output.termination, Termination::FilesExceeded);
+    let size = std::fs::metadata(scratch.path().join("big.bin")).unwrap().len();
+    assert!(size <= limits.file_bytes_written, "the host file stayed within the cap: {size}");
+}
+
+#[test]
+fn traps_are_runtime_errors_with_their_cause() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    for (mode, cause) in [("recurse", "call stack exhausted"), ("panic", "unreachable"), ("divide", "unreachable")] {
+        let (output, _) = run_with(&sandbox, &program, &[mode], &small_limits());
+        match &output.termination {
+            Termination::Trapped(trap) => assert!(trap.contains(cause), "{mode}: {trap}"),
+            other => panic!("{mode}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn reading_past_the_end_of_stdin_and_closing_stdio_are_harmless() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let (output, _) = run_with(&sandbox, &program, &["stdin"], &small_limits());
+    assert_eq!(output.stdout, b"read 11 bytes, then 0\n");
+    let (output, _) = run_with(&sandbox, &program, &["close-stdio"], &small_limits());
+    // Three closes succeed; Rust's std then treats the closed stdout as a sink.
+    assert_eq!(output.termination, Termination::Exited(30));
+    assert!(output.stdout.is_empty());
+}
