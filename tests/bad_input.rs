@@ -58,23 +58,24 @@ fn a_malformed_case_is_named() {
 #[test]
 fn shell_syntax_in_a_case_is_refused_with_its_column() {
     let (_temp, task) = broken_task(|task| {
-        std::fs::write(task.join("tests/hidden/freq-n1.toml"), "cmd = \"textstat poem.txt | head\"\n").unwrap()
+        std::fs::write(task.join("tests/hidden/freq-n1.toml"), "cmd = \"textstat poem.txt && (head)\"\n").unwrap()
     });
     expect_input_error(
         &task,
         &["test", "{task}", "--candidate", "tasks-wasm/textstat/reference.wasm"],
-        &["freq-n1.toml", "column 19", "`|`"],
+        &["freq-n1.toml", "column 22", "`(`"],
     );
 }
 
 #[test]
-fn a_case_must_run_the_task_program() {
-    let (_temp, task) =
-        broken_task(|task| std::fs::write(task.join("tests/hidden/freq-n1.toml"), "cmd = \"cat poem.txt\"\n").unwrap());
+fn a_case_may_run_only_the_program_and_declared_tools() {
+    let (_temp, task) = broken_task(|task| {
+        std::fs::write(task.join("tests/hidden/freq-n1.toml"), "cmd = \"textstat poem.txt | rev\"\n").unwrap()
+    });
     expect_input_error(
         &task,
         &["record", "{task}", "--check"],
-        &["freq-n1.toml", "must start with the task's program `textstat`, not `cat`"],
+        &["freq-n1.toml", "cmd runs `rev`, which is neither the task's program `textstat` nor one of its tools"],
     );
 }
 

@@ -87,6 +87,7 @@ fn the_imperfect_candidate_fails_where_it_differs() {
     let expected: BTreeMap<String, String> = [
         // JSON without a final newline.
         ("visible/count-json", "stdout"),
+        ("hidden/pipe-from-echo", "stdout"),
         ("visible/freq-json", "stdout"),
         ("visible/sentences-json", "stdout"),
         ("hidden/count-json-escaping", "stdout"),
@@ -100,6 +101,9 @@ fn the_imperfect_candidate_fails_where_it_differs() {
         ("visible/freq-min-length", "stdout"),
         ("visible/words-punctuation", "stdout"),
         ("visible/output-file-freq", "files"),
+        ("visible/pipe-binary-out", "stdout"),
+        ("visible/redirect-out", "files"),
+        ("hidden/pipe-freq-tail", "stdout"),
         ("hidden/freq-poem", "stdout"),
         ("hidden/freq-ties-inline", "stdout"),
         ("hidden/freq-min-length-6", "stdout"),
@@ -113,6 +117,9 @@ fn the_imperfect_candidate_fails_where_it_differs() {
         ("hidden/missing-two", "stderr"),
         ("hidden/output-missing-dir", "stderr"),
         ("hidden/read-directory", "stderr"),
+        ("visible/or-fallback", "stderr"),
+        ("visible/redirect-stderr", "stdout,files"),
+        ("hidden/join-stderr-h", "stdout"),
         // Truncated means.
         ("visible/sentences-rounding", "stdout"),
         ("hidden/sentences-inline", "stdout"),
@@ -125,12 +132,12 @@ fn the_imperfect_candidate_fails_where_it_differs() {
     let shown = text(&output.stdout);
     assert!(shown.contains("FAIL visible/freq-ties"), "{shown}");
     assert!(shown.contains("-2  zebra") || shown.contains("+2  zebra"), "a unified diff is shown:\n{shown}");
-    assert!(shown.trim_end().ends_with("textstat: 38 passed, 26 failed"), "{shown}");
+    assert!(shown.trim_end().ends_with("textstat: 53 passed, 33 failed"), "{shown}");
 
     let junit = std::fs::read_to_string(&junit_path).unwrap();
     assert!(junit.starts_with("<?xml"));
     assert!(junit.contains("<testsuite name=\"textstat.hidden\""));
-    assert_eq!(junit.matches("<failure ").count(), 26);
+    assert_eq!(junit.matches("<failure ").count(), 33);
 }
 
 #[test]
@@ -218,5 +225,5 @@ fn record_check_names_the_cases_that_differ() {
     let shown = text(&output.stdout);
     assert!(shown.contains("differs visible/count-one: stdout differs"), "{shown}");
     assert!(shown.contains("differs hidden/help-short: no golden"), "{shown}");
-    assert!(shown.contains("2 of 64 goldens differ"), "{shown}");
+    assert!(shown.contains("2 of 86 goldens differ"), "{shown}");
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use mirror::outcome::{Stream, Termination};
 use mirror::sandbox::{Invocation, Limits, Program, RunOutput, Sandbox, Scratch};
+use mirror::shell::run::{Resolve, Shell};
 
 fn sandbox() -> Sandbox {
     Sandbox::new(2, None).expect("sandbox")
@@ -18,7 +19,7 @@ fn hostile(sandbox: &Sandbox) -> Program {
 fn run_with(sandbox: &Sandbox, program: &Program, args: &[&str], limits: &Limits) -> (RunOutput, Scratch) {
     let argv: Vec<String> = std::iter::once("hostile").chain(args.iter().copied()).map(String::from).collect();
     let scratch = Scratch::new(&BTreeMap::new()).expect("scratch");
-    let invocation = Invocation { args: &argv, env: &[], stdin: b"some input\n", limits };
+    let invocation = Invocation { args: &argv, env: &[], stdin: b"some input\n", stderr_joins_stdout: false, limits };
     let output = sandbox.run(program, &invocation, scratch.path()).expect("run");
     (output, scratch)
 }
@@ -135,4 +136,51 @@ fn reading_past_the_end_of_stdin_and_closing_stdio_are_harmless() {
     // Three closes succeed; Rust's std then treats the closed stdout as a sink.
     assert_eq!(output.termination, Termination::Exited(30));
     assert!(output.stdout.is_empty());
+}
+
+/// Resolves `hostile` to the hostile guest and every other name to the guest tools.
+struct HostileLine {
+    hostile: Program,
+    tools: Program,
+}
+
+impl Resolve for HostileLine {
+    fn resolve(&self, name: &str) -> Option<&Program> {
+        match name {
+            "hostile" => Some(&self.hostile),
+            tool if mirror::tools::is_tool(tool) => Some(&self.tools),
+            _ => None,
+        }
+    }
+}
+
+fn run_line(sandbox: &Sandbox, programs: &HostileLine, line: &str, limits: &Limits) -> RunOutput {
+    let scratch = Scratch::new(&BTreeMap::new()).expect("scratch");
+    let shell = Shell { sandbox, programs, env: &[], limits, scratch: scratch.path() };
+    shell.run(&mirror::shell::parse(line).expect("line parses"), b"").expect("line runs")
+}
+
+#[test]
+fn limits_hold_across_a_command_line() {
+    let sandbox = sandbox();
+    let programs =
+        HostileLine { hostile: hostile(&sandbox), tools: mirror::tools::load(&sandbox).expect("tools load") };
+    let limits = small_limits();
+
+    let trapped = run_line(&sandbox, &programs, "hostile panic; echo after", &limits);
+    assert!(matches!(trapped.termination, Termination::Trapped(_)), "a trap ends the line");
+    assert!(trapped.stdout.is_empty());
+
+    let flooded = run_line(&sandbox, &programs, "hostile stdout | head -c 5", &limits);
+    assert_eq!(flooded.termination, Termination::OutputExceeded(Stream::Stdout), "a pipe is capped like stdout");
+
+    let once = run_line(&sandbox, &programs, "hostile ok", &limits);
+    let twice = run_line(&sandbox, &programs, "hostile ok; hostile ok", &limits);
+    assert_eq!(twice.stdout, b"fine\nfine\n");
+    assert_eq!(twice.fuel_used, 2 * once.fuel_used, "the fuel of a line is that of its commands");
+
+    let narrow = Limits { stdout_bytes: 8, ..small_limits() };
+    let over = run_line(&sandbox, &programs, "hostile ok; hostile ok", &narrow);
+    assert_eq!(over.termination, Termination::OutputExceeded(Stream::Stdout), "the cap spans the whole line");
+    assert_eq!(over.stdout, b"fine\nfin");
 }

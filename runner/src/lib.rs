@@ -2,7 +2,8 @@
 //! deterministic sandbox, record the reference's behaviour as goldens, and score candidates
 //! against them.
 //!
-//! Data flows one way: a [`task`] and a candidate go through the [`sandbox`] (driven by
+//! Data flows one way: a [`task`] and a candidate go through the [`sandbox`] (each case's
+//! command line run by the [`shell`] with the program and the guest [`tools`], driven by
 //! [`suite`]), whose [`outcome`]s become [`verdict`]s, which [`report`] renders.
 
 pub mod outcome;
@@ -11,4 +12,5 @@ pub mod sandbox;
 pub mod shell;
 pub mod suite;
 pub mod task;
+pub mod tools;
 pub mod verdict;

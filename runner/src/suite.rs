@@ -6,14 +6,61 @@ use std::sync::Mutex;
 use anyhow::{Context, Result};
 
 use crate::outcome::Outcome;
-use crate::sandbox::{Invocation, Program, Sandbox, Scratch};
+use crate::sandbox::{Program, Sandbox, Scratch};
+use crate::shell::run::{Resolve, Shell};
 use crate::task::{Case, Task};
 
+/// The modules a task's command names run: its program (the reference or a candidate) and
+/// the guest tools.
+pub struct Programs<'a> {
+    task: &'a Task,
+    program: &'a Program,
+    /// Loaded only when some tool may run.
+    tools: Option<Program>,
+    /// Whether every tool may run, not only those the task declares.
+    any_tool: bool,
+}
+
+impl<'a> Programs<'a> {
+    /// What cases run: `program` under the task's program name, and the tools the task declares.
+    pub fn for_cases(sandbox: &Sandbox, task: &'a Task, program: &'a Program) -> Result<Self> {
+        let tools = if task.tools.is_empty() { None } else { Some(crate::tools::load(sandbox)?) };
+        Ok(Programs { task, program, tools, any_tool: false })
+    }
+
+    /// What a person probing a program may run: `program` and every tool.
+    pub fn with_every_tool(sandbox: &Sandbox, task: &'a Task, program: &'a Program) -> Result<Self> {
+        Ok(Programs { task, program, tools: Some(crate::tools::load(sandbox)?), any_tool: true })
+    }
+
+    /// A shell that runs lines with these programs in `scratch`.
+    pub fn shell<'s>(&'s self, sandbox: &'s Sandbox, scratch: &'s std::path::Path) -> Shell<'s> {
+        Shell { sandbox, programs: self, env: &self.task.env, limits: &self.task.limits, scratch }
+    }
+}
+
+impl Resolve for Programs<'_> {
+    fn resolve(&self, name: &str) -> Option<&Program> {
+        if name == self.task.program {
+            return Some(self.program);
+        }
+        let allowed =
+            if self.any_tool { crate::tools::is_tool(name) } else { self.task.tools.iter().any(|t| t == name) };
+        if allowed {
+            self.tools.as_ref()
+        } else {
+            None
+        }
+    }
+}
+
 /// Runs one case in a fresh scratch directory.
-pub fn run_case(sandbox: &Sandbox, program: &Program, task: &Task, case: &Case) -> Result<Outcome> {
+pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case) -> Result<Outcome> {
     let scratch = Scratch::new(&case.files).with_context(|| format!("case {}", case.name()))?;
-    let invocation = Invocation { args: &case.argv, env: &task.env, stdin: &case.stdin, limits: &task.limits };
-    let run = sandbox.run(program, &invocation, scratch.path()).with_context(|| format!("case {}", case.name()))?;
+    let run = programs
+        .shell(sandbox, scratch.path())
+        .run(&case.script, &case.stdin)
+        .with_context(|| format!("case {}", case.name()))?;
     let files = scratch.changes().with_context(|| format!("case {}: cannot read back its files", case.name()))?;
     Ok(Outcome { termination: run.termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
 }
@@ -22,8 +69,7 @@ pub fn run_case(sandbox: &Sandbox, program: &Program, task: &Task, case: &Case) 
 /// outcomes are in `cases` order and do not depend on `jobs`.
 pub fn run_cases(
     sandbox: &Sandbox,
-    program: &Program,
-    task: &Task,
+    programs: &Programs<'_>,
     cases: &[Case],
     jobs: usize,
     on_done: &(dyn Fn(&Case, &Outcome) + Sync),
@@ -35,7 +81,7 @@ pub fn run_cases(
             scope.spawn(|| loop {
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 let Some(case) = cases.get(index) else { return };
-                let result = run_case(sandbox, program, task, case);
+                let result = run_case(sandbox, programs, case);
                 if let Ok(outcome) = &result {
                     on_done(case, outcome);
                 }

@@ -1,6 +1,6 @@
 //! Command-line parsing and the commands themselves.
 
-mod exec;
+mod probe;
 mod record;
 mod tasks;
 mod test;
@@ -57,7 +57,12 @@ enum Command {
     },
     /// Run the task's reference in the sandbox with ARGS; its stdout, stderr and exit status
     /// become mirror's own
-    Exec(exec::ExecArgs),
+    Exec(probe::ExecArgs),
+    /// Run a command line in the portable shell, with the task's reference as its program and
+    /// every guest tool available; its stdout, stderr and exit status become mirror's own
+    Sh(probe::ShArgs),
+    /// List the guest tools command lines can use besides a task's program
+    Tools,
     /// Run the reference over every case and write the goldens
     Record(record::RecordArgs),
     /// Run a candidate module over a task's cases and print verdicts
@@ -69,7 +74,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::List => tasks::list(),
         Command::Show { task } => tasks::show(&task),
-        Command::Exec(args) => exec::exec(args),
+        Command::Exec(args) => probe::exec(args),
+        Command::Sh(args) => probe::sh(args),
+        Command::Tools => tasks::tools(),
         Command::Record(args) => record::record(args),
         Command::Test(args) => test::test(args),
     }

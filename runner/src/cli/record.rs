@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use mirror::suite::{load_reference, run_cases};
+use mirror::suite::{load_reference, run_cases, Programs};
 use mirror::task::{Golden, Split, Task};
 
 use super::{write_atomically, RunOptions, EXIT_FAILED};
@@ -31,7 +31,8 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     if program.sha256() != task.reference.sha256 {
         eprintln!("note: this reference has sha256 {}; task.toml pins {}", program.sha256(), task.reference.sha256);
     }
-    let outcomes = run_cases(&sandbox, &program, &task, &cases, args.run.jobs(), &|_, _| {})?;
+    let programs = Programs::for_cases(&sandbox, &task, &program)?;
+    let outcomes = run_cases(&sandbox, &programs, &cases, args.run.jobs(), &|_, _| {})?;
     // Every case must give a golden before any file is written.
     let mut goldens = Vec::new();
     let mut refused = Vec::new();

@@ -63,3 +63,11 @@ pub fn show(spec: &str) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn tools() -> Result<ExitCode> {
+    println!("{}", mirror::tools::ORIGIN);
+    for name in mirror::tools::UTILITIES {
+        println!("{name}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

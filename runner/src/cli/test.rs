@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use mirror::report::{json, junit, terminal, CaseReport, Report};
-use mirror::suite::run_cases;
+use mirror::suite::{run_cases, Programs};
 use mirror::task::{Golden, Split, Task};
 use mirror::verdict::judge;
 
@@ -62,7 +62,8 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     }
     let sandbox = args.run.sandbox()?;
     let candidate = sandbox.load(&args.candidate)?;
-    let outcomes = run_cases(&sandbox, &candidate, &task, &cases, args.run.jobs(), &|_, _| {})?;
+    let programs = Programs::for_cases(&sandbox, &task, &candidate)?;
+    let outcomes = run_cases(&sandbox, &programs, &cases, args.run.jobs(), &|_, _| {})?;
     let report = Report {
         task: task.name.clone(),
         candidate: args.candidate.display().to_string(),

@@ -48,6 +48,8 @@ pub struct Invocation<'a> {
     /// The whole environment the guest sees.
     pub env: &'a [(String, String)],
     pub stdin: &'a [u8],
+    /// Send stderr into the stdout pipe, so that the two keep the order they were written in.
+    pub stderr_joins_stdout: bool,
     pub limits: &'a Limits,
 }
 
@@ -115,7 +117,11 @@ impl Sandbox {
     pub fn run(&self, program: &Program, invocation: &Invocation<'_>, scratch: &Path) -> Result<RunOutput> {
         let limits = invocation.limits;
         let stdout = MemoryOutputPipe::new(limits.stdout_bytes.saturating_add(1));
-        let stderr = MemoryOutputPipe::new(limits.stderr_bytes.saturating_add(1));
+        let stderr = if invocation.stderr_joins_stdout {
+            stdout.clone()
+        } else {
+            MemoryOutputPipe::new(limits.stderr_bytes.saturating_add(1))
+        };
         let clock = VirtualClock::default();
         let mut wasi = WasiCtxBuilder::new();
         wasi.args(invocation.args)
@@ -161,7 +167,11 @@ impl Sandbox {
             termination = Termination::FilesExceeded;
         }
         let stdout = capped(stdout, limits.stdout_bytes, Stream::Stdout, &mut termination);
-        let stderr = capped(stderr, limits.stderr_bytes, Stream::Stderr, &mut termination);
+        let stderr = if invocation.stderr_joins_stdout {
+            Vec::new()
+        } else {
+            capped(stderr, limits.stderr_bytes, Stream::Stderr, &mut termination)
+        };
         Ok(RunOutput { termination, stdout, stderr, fuel_used })
     }
 }

@@ -20,8 +20,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::content::Spec;
+use super::Task;
 use crate::sandbox::check_relative;
-use crate::shell;
+use crate::shell::{self, Script};
 
 /// Which set a case belongs to: visible to the people and agents writing a candidate, or
 /// held out for scoring.
@@ -53,8 +54,8 @@ pub struct Case {
     pub split: Split,
     /// The command line as written.
     pub cmd: String,
-    /// The command line split into words; the first is the task's program.
-    pub argv: Vec<String>,
+    /// The command line parsed; every command is the task's program or one of its tools.
+    pub script: Script,
     pub stdin: Vec<u8>,
     pub files: BTreeMap<String, Vec<u8>>,
     /// SHA-256 over everything that decides the case's behaviour, so that a golden recorded
@@ -83,9 +84,8 @@ pub fn valid_id(id: &str) -> bool {
 }
 
 impl Case {
-    /// Reads the case at `path`; `fixtures` is the task's fixture directory and `program`
-    /// the name its command lines must start with.
-    pub fn load(path: &Path, split: Split, fixtures: &Path, program: &str, env: &[(String, String)]) -> Result<Case> {
+    /// Reads the case at `path` of `task`.
+    pub fn load(path: &Path, split: Split, task: &Task) -> Result<Case> {
         let id = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -100,27 +100,25 @@ impl Case {
             .to_string();
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read case {}", path.display()))?;
         let file: CaseFile = toml::from_str(&text).with_context(|| format!("malformed case {}", path.display()))?;
-        Self::resolve(id, split, file, fixtures, program, env)
+        Self::resolve(id, split, file, task)
             .with_context(|| format!("case {}", path.display()))
             .map(|case| Case { path: path.to_path_buf(), ..case })
     }
 
-    fn resolve(
-        id: String,
-        split: Split,
-        file: CaseFile,
-        fixtures: &Path,
-        program: &str,
-        env: &[(String, String)],
-    ) -> Result<Case> {
-        let argv = shell::split_words(&file.cmd).with_context(|| format!("cmd {:?}", file.cmd))?;
-        match argv.first() {
-            None => bail!("cmd is empty"),
-            Some(first) if first != program => {
-                bail!("cmd must start with the task's program `{program}`, not `{first}`")
+    fn resolve(id: String, split: Split, file: CaseFile, task: &Task) -> Result<Case> {
+        let script = shell::parse(&file.cmd).with_context(|| format!("cmd {:?}", file.cmd))?;
+        for command in script.commands() {
+            let name = command.program();
+            if name != task.program && !task.tools.iter().any(|tool| tool == name) {
+                bail!(
+                    "cmd runs `{name}`, which is neither the task's program `{}` nor one of its tools (task.toml: tools = {:?})",
+                    task.program,
+                    task.tools
+                );
             }
-            Some(_) => {}
         }
+        let fixtures = task.fixtures_dir();
+        let fixtures = fixtures.as_path();
         let stdin = match &file.stdin {
             Some(spec) => read_spec(spec, fixtures).context("stdin")?,
             None => Vec::new(),
@@ -130,8 +128,8 @@ impl Case {
             check_relative(name)?;
             files.insert(name.clone(), read_spec(spec, fixtures).with_context(|| format!("file {name:?}"))?);
         }
-        let inputs_sha256 = inputs_digest(&file.cmd, env, &stdin, &files);
-        Ok(Case { id, split, cmd: file.cmd, argv, stdin, files, inputs_sha256, path: PathBuf::new() })
+        let inputs_sha256 = inputs_digest(&file.cmd, &task.env, &stdin, &files);
+        Ok(Case { id, split, cmd: file.cmd, script, stdin, files, inputs_sha256, path: PathBuf::new() })
     }
 
     /// `split/id`, as reports name the case.

@@ -10,6 +10,8 @@
 //! sha256 = "..."                # pinned: a different module is refused
 //! source = "guest-tools/textstat, bin textstat"   # how it was built
 //!
+//! tools = ["head", "sort"]      # guest tools the cases may use besides the program
+//!
 //! [env]                         # the guest's whole environment
 //! LANG = "C.UTF-8"
 //!
@@ -44,6 +46,8 @@ pub struct Task {
     pub program: String,
     pub description: String,
     pub reference: Reference,
+    /// Guest tools the cases may run besides the program.
+    pub tools: Vec<String>,
     /// The guest's environment, sorted by name.
     pub env: Vec<(String, String)>,
     pub limits: Limits,
@@ -65,6 +69,8 @@ struct TaskFile {
     #[serde(default)]
     description: String,
     reference: ReferenceFile,
+    #[serde(default)]
+    tools: Vec<String>,
     #[serde(default)]
     env: BTreeMap<String, String>,
     #[serde(default)]
@@ -115,6 +121,7 @@ impl Task {
                 sha256: file.reference.sha256,
                 source: file.reference.source,
             },
+            tools: file.tools,
             env: file.env.into_iter().collect(),
             limits: file.limits,
         })
@@ -130,6 +137,12 @@ impl Task {
         let sha = &file.reference.sha256;
         if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
             bail!("reference.sha256 {sha:?} must be 64 lowercase hex digits");
+        }
+        if let Some(tool) = file.tools.iter().find(|tool| !crate::tools::is_tool(tool)) {
+            bail!("tools: `{tool}` is not a guest tool Mirror has (see `mirror tools`)");
+        }
+        if file.tools.contains(&file.program) {
+            bail!("tools: `{}` is the task's program; a name is one or the other", file.program);
         }
         if let Some(key) = file.env.keys().find(|key| key.is_empty() || key.contains('=')) {
             bail!("env name {key:?} must be non-empty and without `=`");
@@ -167,7 +180,7 @@ impl Task {
             });
             paths.sort();
             for path in paths {
-                cases.push(Case::load(&path, split, &self.fixtures_dir(), &self.program, &self.env)?);
+                cases.push(Case::load(&path, split, self)?);
             }
         }
         let mut seen = std::collections::HashMap::new();
