@@ -51,10 +51,10 @@ pub fn mirror() -> Command {
     command
 }
 
-/// One module cache for the whole test binary.
-fn cache_dir() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir")).path()
+/// The compiled-module cache the tests share, across test binaries and runs: compiling the
+/// tools module takes seconds, loading it a millisecond.
+pub fn cache_dir() -> PathBuf {
+    own_target_dir().join("test-module-cache")
 }
 
 /// Runs `command` with `stdin`, returning its output.
