@@ -9,6 +9,7 @@
 pub mod outcome;
 pub mod report;
 pub mod sandbox;
+pub mod select;
 pub mod shell;
 pub mod suite;
 pub mod task;

@@ -4,7 +4,7 @@ use crate::outcome::{Outcome, Termination};
 use crate::task::Golden;
 
 /// Which part of the observable behaviour differed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Aspect {
     Stdout,

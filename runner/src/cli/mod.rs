@@ -1,5 +1,7 @@
 //! Command-line parsing and the commands themselves.
 
+mod merge;
+mod output;
 mod probe;
 mod record;
 mod tasks;
@@ -19,7 +21,15 @@ pub const EXIT_INPUT_ERROR: u8 = 2;
 /// Run programs as WASI modules in a deterministic sandbox and score reimplementations
 /// against the reference's recorded behaviour.
 #[derive(Parser)]
-#[command(name = "mirror", version, about, long_about = None)]
+#[command(name = "mirror", version, about, long_about = None, after_help = "\
+Examples:
+  mirror list
+  mirror exec textstat -- --help
+  printf 'a b a\\n' | mirror exec textstat -- --freq
+  mirror sh textstat --fixtures 'textstat -f poem.txt | head -n 3'
+  mirror record textstat --check
+  mirror test textstat --candidate tasks-wasm/textstat/candidates/imperfect.wasm --json report.json
+  mirror completions bash > ~/.local/share/bash-completion/completions/mirror")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -67,6 +77,13 @@ enum Command {
     Record(record::RecordArgs),
     /// Run a candidate module over a task's cases and print verdicts
     Test(test::TestArgs),
+    /// Join the JSON reports of a run's shards into one, with the digest of the whole run
+    Merge(merge::MergeArgs),
+    /// Print a completion script for SHELL
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Runs the parsed command; the exit code it chose.
@@ -79,6 +96,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Tools => tasks::tools(),
         Command::Record(args) => record::record(args),
         Command::Test(args) => test::test(args),
+        Command::Merge(args) => merge::merge(args),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "mirror",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

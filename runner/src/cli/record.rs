@@ -3,19 +3,29 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use mirror::suite::{load_reference, run_cases, Programs};
-use mirror::task::{Golden, Split, Task};
+use mirror::task::{Case, Golden, Split, Task};
+use similar::TextDiff;
 
 use super::{write_atomically, RunOptions, EXIT_FAILED};
 
 #[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  mirror record textstat                 write every golden
+  mirror record textstat --update        show how each golden changes, then write it
+  mirror record textstat --check         write nothing; fail if any golden would change
+  mirror record textstat --check --reference rebuilt.wasm")]
 pub struct RecordArgs {
     /// Task name under tasks-wasm/, or a path to a task directory
     task: String,
     /// Write nothing: re-run and fail if any golden would change, is missing or is stale
-    #[arg(long)]
+    #[arg(long, conflicts_with = "update")]
     check: bool,
+    /// Show a diff of every golden that changes, then write them
+    #[arg(long)]
+    update: bool,
     /// Use this module as the reference instead of the task's pinned one (a rebuild, say)
     #[arg(long, value_name = "FILE.wasm")]
     reference: Option<PathBuf>,
@@ -45,42 +55,94 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     if !refused.is_empty() {
         bail!("no golden written:\n  {}", refused.join("\n  "));
     }
-    let mut problems = Vec::new();
-    let mut changed = 0;
+    let orphans = orphan_goldens(&task, &cases)?;
+    if args.check {
+        return check(&task, &cases, &goldens, &orphans);
+    }
+    let mut written = 0;
     for (case, golden) in cases.iter().zip(&goldens) {
         let path = case.golden_path();
-        let existing = Golden::load(&path)?;
-        if args.check {
-            match existing {
-                None => problems.push(format!("{}: no golden", case.name())),
-                Some(old) if !old.same_behaviour(golden) => {
-                    problems.push(format!("{}: {}", case.name(), differences(&old, golden)))
-                }
-                Some(old) if old.inputs_sha256 != golden.inputs_sha256 => problems
-                    .push(format!("{}: stale golden (the case's inputs changed since it was recorded)", case.name())),
-                Some(_) => {}
-            }
+        let text = golden.to_toml(case, program.sha256());
+        let old = match std::fs::read_to_string(&path) {
+            Ok(old) => Some(old),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+            Err(err) => return Err(err).with_context(|| format!("cannot read golden {}", path.display())),
+        };
+        if old.as_deref() == Some(text.as_str()) {
             continue;
         }
-        let text = golden.to_toml(case, program.sha256());
-        if std::fs::read(&path).ok().as_deref() != Some(text.as_bytes()) {
-            write_atomically(&path, text.as_bytes())?;
-            changed += 1;
+        if args.update {
+            show_change(case, old.as_deref(), &text);
         }
+        write_atomically(&path, text.as_bytes())?;
+        written += 1;
     }
-    if args.check {
-        if !problems.is_empty() {
-            for problem in &problems {
-                println!("differs {problem}");
-            }
-            println!("{}: {} of {} goldens differ", task.name, problems.len(), cases.len());
-            return Ok(ExitCode::from(EXIT_FAILED));
-        }
-        println!("{}: all {} goldens reproduce", task.name, cases.len());
-    } else {
-        println!("{}: recorded {} goldens, {changed} written", task.name, cases.len());
+    for orphan in &orphans {
+        std::fs::remove_file(orphan).with_context(|| format!("cannot remove {}", orphan.display()))?;
+        println!("removed {} (no case has that id)", orphan.display());
     }
+    println!("{}: recorded {} goldens, {written} written", task.name, cases.len());
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(task: &Task, cases: &[Case], goldens: &[Golden], orphans: &[PathBuf]) -> Result<ExitCode> {
+    let mut problems = Vec::new();
+    for (case, golden) in cases.iter().zip(goldens) {
+        match Golden::load(&case.golden_path())? {
+            None => problems.push(format!("{}: no golden", case.name())),
+            Some(old) if !old.same_behaviour(golden) => {
+                problems.push(format!("{}: {}", case.name(), differences(&old, golden)))
+            }
+            Some(old) if old.inputs_sha256 != golden.inputs_sha256 => problems
+                .push(format!("{}: stale golden (the case's inputs changed since it was recorded)", case.name())),
+            Some(_) => {}
+        }
+    }
+    for orphan in orphans {
+        problems.push(format!("{}: a golden without a case", orphan.display()));
+    }
+    if !problems.is_empty() {
+        for problem in &problems {
+            println!("differs {problem}");
+        }
+        println!("{}: {} of {} goldens differ", task.name, problems.len(), cases.len());
+        return Ok(ExitCode::from(EXIT_FAILED));
+    }
+    println!("{}: all {} goldens reproduce", task.name, cases.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Golden files beside the cases whose id no case has.
+fn orphan_goldens(task: &Task, cases: &[Case]) -> Result<Vec<PathBuf>> {
+    let mut orphans = Vec::new();
+    for split in Split::ALL {
+        let dir = task.split_dir(split);
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for entry in entries {
+            let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
+            let Some(id) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".golden.toml"))
+            else {
+                continue;
+            };
+            if !cases.iter().any(|case| case.split == split && case.id == id) {
+                orphans.push(path);
+            }
+        }
+    }
+    orphans.sort();
+    Ok(orphans)
+}
+
+/// Prints how a golden file changes, as a unified diff of its text.
+fn show_change(case: &Case, old: Option<&str>, new: &str) {
+    match old {
+        None => println!("new golden {}", case.name()),
+        Some(old) => {
+            println!("changed golden {}", case.name());
+            let diff = TextDiff::from_lines(old, new);
+            print!("{}", diff.unified_diff().context_radius(2).header("recorded", "now"));
+        }
+    }
 }
 
 /// Which parts of the behaviour differ between two goldens.

@@ -4,12 +4,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
-use mirror::report::{json, junit, terminal, CaseReport, Report};
+use mirror::report::{CaseReport, Report};
+use mirror::select::{matches_filter, Shard};
 use mirror::suite::{run_cases, Programs};
 use mirror::task::{Golden, Split, Task};
 use mirror::verdict::judge;
 
-use super::{write_atomically, RunOptions, EXIT_FAILED};
+use super::output::ReportArgs;
+use super::RunOptions;
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum SplitArg {
@@ -19,6 +21,11 @@ enum SplitArg {
 }
 
 #[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  mirror test textstat --candidate my.wasm
+  mirror test textstat --candidate my.wasm --split visible --filter 'freq-*' -v
+  mirror test textstat --candidate my.wasm --shard 2/4 --json shard-2.json")]
 pub struct TestArgs {
     /// Task name under tasks-wasm/, or a path to a task directory
     task: String,
@@ -28,12 +35,14 @@ pub struct TestArgs {
     /// Which cases to run
     #[arg(long, value_enum, default_value = "all")]
     split: SplitArg,
-    /// Write the report as JSON to FILE
-    #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
-    /// Write the report as JUnit XML to FILE
-    #[arg(long, value_name = "FILE")]
-    junit: Option<PathBuf>,
+    /// Run only cases whose id or split/id matches GLOB (`*`, `?`); repeatable
+    #[arg(long, value_name = "GLOB")]
+    filter: Vec<String>,
+    /// Run only shard I of N (I counts from 1); `mirror merge` joins the shards' JSON reports
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    #[command(flatten)]
+    report: ReportArgs,
     #[command(flatten)]
     run: RunOptions,
 }
@@ -45,7 +54,14 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
         SplitArg::Hidden => &[Split::Hidden],
         SplitArg::All => &Split::ALL,
     };
-    let cases = task.cases(splits)?;
+    let mut cases = task.cases(splits)?;
+    cases.retain(|case| matches_filter(case, &args.filter));
+    if cases.is_empty() && !args.filter.is_empty() {
+        bail!("no case of task {} matches --filter {}", task.name, args.filter.join(" "));
+    }
+    if let Some(shard) = args.shard {
+        cases.retain(|case| shard.contains(&case.id));
+    }
     let mut goldens = Vec::new();
     let mut unusable = Vec::new();
     for case in &cases {
@@ -63,12 +79,15 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     let sandbox = args.run.sandbox()?;
     let candidate = sandbox.load(&args.candidate)?;
     let programs = Programs::for_cases(&sandbox, &task, &candidate)?;
-    let outcomes = run_cases(&sandbox, &programs, &cases, args.run.jobs(), &|_, _| {})?;
+    let progress = args.report.progress(cases.len());
+    let outcomes = run_cases(&sandbox, &programs, &cases, args.run.jobs(), &|_, _| progress.tick())?;
+    let elapsed = progress.finish();
     let report = Report {
         task: task.name.clone(),
         candidate: args.candidate.display().to_string(),
         candidate_sha256: candidate.sha256().to_string(),
         reference_sha256: task.reference.sha256.clone(),
+        shard: args.shard,
         cases: cases
             .iter()
             .zip(goldens)
@@ -76,6 +95,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
             .map(|((case, expected), actual)| CaseReport {
                 id: case.id.clone(),
                 split: case.split,
+                file: case.path.display().to_string(),
                 cmd: case.cmd.clone(),
                 verdict: judge(&expected, &actual),
                 actual,
@@ -83,14 +103,5 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
             })
             .collect(),
     };
-    if let Some(path) = &args.json {
-        let mut text = serde_json::to_string_pretty(&json::to_json(&report))?;
-        text.push('\n');
-        write_atomically(path, text.as_bytes())?;
-    }
-    if let Some(path) = &args.junit {
-        write_atomically(path, junit::to_junit(&report).as_bytes())?;
-    }
-    print!("{}", terminal::render(&report));
-    Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) })
+    args.report.emit(&report, Some((elapsed, args.run.jobs())))
 }

@@ -1,27 +1,162 @@
 //! The machine-readable report: one JSON document, versioned by `format` and `version`.
+//!
+//! A report holds everything a reader needs without the task at hand: every case's actual
+//! outputs, and for each failing case the expected ones, so that [`from_json`] rebuilds the
+//! report exactly (shards are merged that way).
 
 use std::collections::BTreeMap;
 
+use anyhow::{bail, Context, Result};
 use base64::Engine as _;
-use serde::Serialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
-use super::{termination_key, Report, Totals};
-use crate::outcome::{Entry, Termination};
-use crate::task::Split;
-use crate::verdict::Verdict;
+use super::{CaseReport, Report, Totals};
+use crate::outcome::{Entry, FileChanges, Outcome, Stream, Termination};
+use crate::task::{Golden, Split};
+use crate::verdict::{judge, Aspect, Verdict};
 
 /// The `format` field of every report.
 pub const FORMAT: &str = "mirror-report";
 /// Bumped on any change a reader would notice.
 pub const VERSION: u32 = 1;
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
+struct ReportJson {
+    format: String,
+    version: u32,
+    task: String,
+    candidate: CandidateJson,
+    reference_sha256: String,
+    /// `i/n` for one shard of a run; absent for a whole or merged run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shard: Option<String>,
+    digest: String,
+    passed: bool,
+    solved: Option<bool>,
+    totals: BTreeMap<String, TotalsJson>,
+    cases: Vec<CaseJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CandidateJson {
+    path: String,
+    sha256: String,
+}
+
+#[derive(Serialize, Deserialize)]
 struct TotalsJson {
     cases: usize,
     passed: usize,
     failed: usize,
-    verdicts: BTreeMap<&'static str, usize>,
+    verdicts: BTreeMap<String, usize>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CaseJson {
+    id: String,
+    split: Split,
+    /// The case file, as the run named it.
+    file: String,
+    verdict: String,
+    differs: Vec<Aspect>,
+    cmd: String,
+    fuel: u64,
+    reference_fuel: u64,
+    actual: RunJson,
+    /// What the golden holds, for failing cases (a passing case's is its actual output).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    expected: Option<RunJson>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RunJson {
+    termination: TerminationJson,
+    stdout: BytesJson,
+    stderr: BytesJson,
+    files: BTreeMap<String, EntryJson>,
+    removed: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+enum TerminationJson {
+    Exit { status: u32 },
+    Trap { message: String },
+    OutOfFuel,
+    MemoryLimit { message: String },
+    OutputLimit { stream: Stream },
+    FileLimit,
+    WallClock,
+}
+
+/// Text as a string; other bytes as `{"base64": ...}`, as in golden files.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum BytesJson {
+    Text(String),
+    Base64 { base64: String },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum EntryJson {
+    Bytes(BytesJson),
+    Symlink { symlink: String },
+    Directory { directory: bool },
+}
+
+/// The report as a JSON value.
+pub fn to_json(report: &Report) -> serde_json::Value {
+    let totals = |split: Option<Split>| TotalsJson::from(report.totals(|c| split.is_none_or(|s| c.split == s)));
+    let json = ReportJson {
+        format: FORMAT.into(),
+        version: VERSION,
+        task: report.task.clone(),
+        candidate: CandidateJson { path: report.candidate.clone(), sha256: report.candidate_sha256.clone() },
+        reference_sha256: report.reference_sha256.clone(),
+        shard: report.shard.map(|s| s.to_string()),
+        digest: report.digest(),
+        passed: report.passed(),
+        solved: report.solved(),
+        totals: [
+            ("visible", totals(Some(Split::Visible))),
+            ("hidden", totals(Some(Split::Hidden))),
+            ("all", totals(None)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
+        cases: report.cases.iter().map(case_json).collect(),
+    };
+    serde_json::to_value(json).expect("reports serialize")
+}
+
+/// Reads a report written by [`to_json`]; `source` names it in errors.
+pub fn from_json(text: &str, source: &str) -> Result<Report> {
+    let json: ReportJson =
+        serde_json::from_str(text).with_context(|| format!("{source} is not a Mirror JSON report"))?;
+    if json.format != FORMAT || json.version != VERSION {
+        bail!(
+            "{source} is a {} report version {}; this Mirror reads {FORMAT} version {VERSION}",
+            json.format,
+            json.version
+        );
+    }
+    let shard = json.shard.as_deref().map(str::parse).transpose().with_context(|| format!("{source}: shard"))?;
+    let cases =
+        json.cases.into_iter().map(case_report).collect::<Result<Vec<_>>>().with_context(|| source.to_string())?;
+    let report = Report {
+        task: json.task,
+        candidate: json.candidate.path,
+        candidate_sha256: json.candidate.sha256,
+        reference_sha256: json.reference_sha256,
+        shard,
+        cases,
+    };
+    if report.digest() != json.digest {
+        bail!("{source}: its digest does not match its cases (was it edited?)");
+    }
+    Ok(report)
 }
 
 impl From<Totals> for TotalsJson {
@@ -30,73 +165,130 @@ impl From<Totals> for TotalsJson {
             cases: t.cases,
             passed: t.passed,
             failed: t.cases - t.passed,
-            verdicts: t.by_verdict.into_iter().collect(),
+            verdicts: t.by_verdict.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         }
     }
 }
 
-/// The report as a JSON value.
-pub fn to_json(report: &Report) -> Value {
-    let totals = |split: Option<Split>| TotalsJson::from(report.totals(|c| split.is_none_or(|s| c.split == s)));
-    let cases: Vec<Value> = report
-        .cases
-        .iter()
-        .map(|case| {
-            let actual = &case.actual;
-            let files: BTreeMap<&String, Value> =
-                actual.files.written.iter().map(|(name, entry)| (name, entry_json(entry))).collect();
-            json!({
-                "id": case.id,
-                "split": case.split.name(),
-                "verdict": case.verdict.name(),
-                "differs": match &case.verdict {
-                    Verdict::WrongOutput(aspects) => aspects.iter().map(|a| a.name()).collect(),
-                    _ => Vec::new(),
-                },
-                "cmd": case.cmd,
-                "fuel": actual.fuel,
-                "reference_fuel": case.expected.fuel,
-                "actual": {
-                    "termination": termination_key(&actual.termination),
-                    "status": match actual.termination { Termination::Exited(status) => Some(status), _ => None },
-                    "stdout": bytes_json(&actual.stdout),
-                    "stderr": bytes_json(&actual.stderr),
-                    "files": files,
-                    "removed": actual.files.removed,
-                },
-            })
-        })
-        .collect();
-    json!({
-        "format": FORMAT,
-        "version": VERSION,
-        "task": report.task,
-        "candidate": { "path": report.candidate, "sha256": report.candidate_sha256 },
-        "reference_sha256": report.reference_sha256,
-        "digest": report.digest(),
-        "passed": report.passed(),
-        "solved": report.solved(),
-        "totals": {
-            "visible": totals(Some(Split::Visible)),
-            "hidden": totals(Some(Split::Hidden)),
-            "all": totals(None),
+fn case_json(case: &CaseReport) -> CaseJson {
+    let expected = &case.expected;
+    CaseJson {
+        id: case.id.clone(),
+        split: case.split,
+        file: case.file.clone(),
+        verdict: case.verdict.name().into(),
+        differs: match &case.verdict {
+            Verdict::WrongOutput(aspects) => aspects.clone(),
+            _ => Vec::new(),
         },
-        "cases": cases,
-    })
-}
-
-/// Text as a string; other bytes as `{"base64": ...}`, as in golden files.
-fn bytes_json(bytes: &[u8]) -> Value {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Value::String(text.to_string()),
-        Err(_) => json!({ "base64": base64::engine::general_purpose::STANDARD.encode(bytes) }),
+        cmd: case.cmd.clone(),
+        fuel: case.actual.fuel,
+        reference_fuel: expected.fuel,
+        actual: run_json(&case.actual.termination, &case.actual.stdout, &case.actual.stderr, &case.actual.files),
+        expected: (!case.verdict.passed()).then(|| {
+            run_json(&Termination::Exited(expected.status), &expected.stdout, &expected.stderr, &expected.files)
+        }),
     }
 }
 
-fn entry_json(entry: &Entry) -> Value {
-    match entry {
-        Entry::File(bytes) => bytes_json(bytes),
-        Entry::Symlink(target) => json!({ "symlink": target }),
-        Entry::Directory => json!({ "directory": true }),
+fn case_report(json: CaseJson) -> Result<CaseReport> {
+    let context = || format!("case {}/{}", json.split.name(), json.id);
+    let actual = outcome(json.actual, json.fuel).with_context(context)?;
+    let expected = match json.expected {
+        Some(expected) => outcome(expected, json.reference_fuel).with_context(context)?,
+        None => Outcome { fuel: json.reference_fuel, ..actual.clone() },
+    };
+    let Termination::Exited(status) = expected.termination else {
+        bail!("{}: the expected outcome of a case is always an exit", context());
+    };
+    let expected = Golden {
+        inputs_sha256: String::new(),
+        fuel: expected.fuel,
+        status,
+        stdout: expected.stdout,
+        stderr: expected.stderr,
+        files: expected.files,
+    };
+    let verdict = judge(&expected, &actual);
+    if verdict.name() != json.verdict {
+        bail!("{}: the verdict says {}, but its outputs give {}", context(), json.verdict, verdict.name());
+    }
+    Ok(CaseReport { id: json.id, split: json.split, file: json.file, cmd: json.cmd, verdict, actual, expected })
+}
+
+fn run_json(termination: &Termination, stdout: &[u8], stderr: &[u8], files: &FileChanges) -> RunJson {
+    RunJson {
+        termination: match termination.clone() {
+            Termination::Exited(status) => TerminationJson::Exit { status },
+            Termination::Trapped(message) => TerminationJson::Trap { message },
+            Termination::FuelExhausted => TerminationJson::OutOfFuel,
+            Termination::MemoryExhausted(message) => TerminationJson::MemoryLimit { message },
+            Termination::OutputExceeded(stream) => TerminationJson::OutputLimit { stream },
+            Termination::FilesExceeded => TerminationJson::FileLimit,
+            Termination::WallClockExceeded => TerminationJson::WallClock,
+        },
+        stdout: BytesJson::from(stdout),
+        stderr: BytesJson::from(stderr),
+        files: files
+            .written
+            .iter()
+            .map(|(name, entry)| {
+                let json = match entry {
+                    Entry::File(bytes) => EntryJson::Bytes(BytesJson::from(bytes.as_slice())),
+                    Entry::Symlink(target) => EntryJson::Symlink { symlink: target.clone() },
+                    Entry::Directory => EntryJson::Directory { directory: true },
+                };
+                (name.clone(), json)
+            })
+            .collect(),
+        removed: files.removed.iter().cloned().collect(),
+    }
+}
+
+fn outcome(json: RunJson, fuel: u64) -> Result<Outcome> {
+    let termination = match json.termination {
+        TerminationJson::Exit { status } => Termination::Exited(status),
+        TerminationJson::Trap { message } => Termination::Trapped(message),
+        TerminationJson::OutOfFuel => Termination::FuelExhausted,
+        TerminationJson::MemoryLimit { message } => Termination::MemoryExhausted(message),
+        TerminationJson::OutputLimit { stream } => Termination::OutputExceeded(stream),
+        TerminationJson::FileLimit => Termination::FilesExceeded,
+        TerminationJson::WallClock => Termination::WallClockExceeded,
+    };
+    let mut written = BTreeMap::new();
+    for (name, entry) in json.files {
+        let entry = match entry {
+            EntryJson::Bytes(bytes) => Entry::File(bytes.decode()?),
+            EntryJson::Symlink { symlink } => Entry::Symlink(symlink),
+            EntryJson::Directory { .. } => Entry::Directory,
+        };
+        written.insert(name, entry);
+    }
+    Ok(Outcome {
+        termination,
+        stdout: json.stdout.decode()?,
+        stderr: json.stderr.decode()?,
+        files: FileChanges { written, removed: json.removed.into_iter().collect() },
+        fuel,
+    })
+}
+
+impl From<&[u8]> for BytesJson {
+    fn from(bytes: &[u8]) -> Self {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => BytesJson::Text(text.to_string()),
+            Err(_) => BytesJson::Base64 { base64: base64::engine::general_purpose::STANDARD.encode(bytes) },
+        }
+    }
+}
+
+impl BytesJson {
+    fn decode(self) -> Result<Vec<u8>> {
+        match self {
+            BytesJson::Text(text) => Ok(text.into_bytes()),
+            BytesJson::Base64 { base64 } => {
+                base64::engine::general_purpose::STANDARD.decode(base64).context("invalid base64 in the report")
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! two runs be compared with one string.
 
 mod diff;
+pub mod github;
 pub mod json;
 pub mod junit;
 pub mod terminal;
@@ -9,6 +10,7 @@ pub mod terminal;
 use sha2::{Digest, Sha256};
 
 use crate::outcome::{Entry, Outcome, Termination};
+use crate::select::Shard;
 use crate::task::{Golden, Split};
 use crate::verdict::Verdict;
 
@@ -17,6 +19,8 @@ use crate::verdict::Verdict;
 pub struct CaseReport {
     pub id: String,
     pub split: Split,
+    /// The case file, for annotations that point at it.
+    pub file: String,
     pub cmd: String,
     pub verdict: Verdict,
     pub actual: Outcome,
@@ -37,6 +41,8 @@ pub struct Report {
     pub candidate: String,
     pub candidate_sha256: String,
     pub reference_sha256: String,
+    /// The shard this run was, if it was one.
+    pub shard: Option<Shard>,
     /// Sorted by split, then id.
     pub cases: Vec<CaseReport>,
 }

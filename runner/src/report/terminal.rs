@@ -1,41 +1,108 @@
-//! The human view of a report: each failure with its diff, then totals.
+//! The human view of a report: failures with their diffs, then totals, then one closing line.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use super::{diff, Report, Totals};
 use crate::task::Split;
 
-/// Failures with their explanations, then a summary; the last line is the overall count.
-pub fn render(report: &Report) -> String {
-    let mut out = String::new();
-    for case in report.cases.iter().filter(|c| !c.verdict.passed()) {
-        let _ = writeln!(out, "FAIL {}  ({})", case.name(), case.cmd);
-        for line in diff::explain(case).lines() {
-            let _ = writeln!(out, "  {line}");
+/// How much to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verbosity {
+    /// The closing line only.
+    Quiet,
+    /// Failures with diffs, totals, digest and the closing line.
+    Normal,
+    /// Also a line for every passing case.
+    Verbose,
+}
+
+/// How to render.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    pub verbosity: Verbosity,
+}
+
+/// ANSI colours, used only when [`Style::color`] is on.
+const RED: &str = "\x1b[31m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const BOLD: &str = "\x1b[1m";
+const RESET: &str = "\x1b[0m";
+
+impl Style {
+    fn paint(&self, color: &str, text: &str) -> String {
+        if self.color {
+            format!("{color}{text}{RESET}")
+        } else {
+            text.to_string()
         }
-        out.push('\n');
     }
-    for split in Split::ALL {
-        let totals = report.totals(|c| c.split == split);
-        if totals.cases > 0 {
+
+    /// A diff or explanation line, coloured by its first character.
+    fn diff_line(&self, line: &str) -> String {
+        match line.as_bytes().first() {
+            Some(b'+') if !line.starts_with("+++") => self.paint(GREEN, line),
+            Some(b'-') if !line.starts_with("---") => self.paint(RED, line),
+            Some(b'@') => self.paint(CYAN, line),
+            _ => line.to_string(),
+        }
+    }
+}
+
+/// The report for a terminal; `elapsed` and `jobs` describe the run when it just happened.
+pub fn render(report: &Report, style: Style, timing: Option<(Duration, usize)>) -> String {
+    let mut out = String::new();
+    if style.verbosity != Verbosity::Quiet {
+        for case in &report.cases {
+            if case.verdict.passed() {
+                if style.verbosity == Verbosity::Verbose {
+                    let fuel = format!("fuel {} (reference {})", case.actual.fuel, case.expected.fuel);
+                    let _ = writeln!(out, "{} {}  {fuel}", style.paint(GREEN, "PASS"), case.name());
+                }
+                continue;
+            }
+            let _ = writeln!(out, "{} {}  ({})", style.paint(&format!("{BOLD}{RED}"), "FAIL"), case.name(), case.cmd);
+            for line in diff::explain(case).lines() {
+                let _ = writeln!(out, "  {}", style.diff_line(line));
+            }
+            out.push('\n');
+        }
+        for split in Split::ALL {
+            let totals = report.totals(|c| c.split == split);
+            if totals.cases > 0 {
+                let _ = writeln!(
+                    out,
+                    "{:>8}: {} of {} passed{}",
+                    split.name(),
+                    totals.passed,
+                    totals.cases,
+                    breakdown(&totals)
+                );
+            }
+        }
+        match report.solved() {
+            Some(true) => out.push_str(&style.paint(GREEN, "solved: every hidden case passes\n")),
+            Some(false) => out.push_str("not solved: some hidden cases fail\n"),
+            None => {}
+        }
+        let _ = writeln!(out, "digest: {}", report.digest());
+        if let Some((elapsed, jobs)) = timing {
+            let per_case = elapsed.as_secs_f64() * 1000.0 / report.cases.len().max(1) as f64;
             let _ = writeln!(
                 out,
-                "{:>8}: {} of {} passed{}",
-                split.name(),
-                totals.passed,
-                totals.cases,
-                breakdown(&totals)
+                "time: {:.2}s for {} cases on {jobs} job{} ({per_case:.2} ms a case)",
+                elapsed.as_secs_f64(),
+                report.cases.len(),
+                if jobs == 1 { "" } else { "s" }
             );
         }
     }
-    match report.solved() {
-        Some(true) => out.push_str("solved: every hidden case passes\n"),
-        Some(false) => out.push_str("not solved: some hidden cases fail\n"),
-        None => {}
-    }
-    let _ = writeln!(out, "digest: {}", report.digest());
     let all = report.totals(|_| true);
-    let _ = writeln!(out, "{}: {} passed, {} failed", report.task, all.passed, all.cases - all.passed);
+    let failed = all.cases - all.passed;
+    let closing = format!("{}: {} passed, {failed} failed", report.task, all.passed);
+    let _ = writeln!(out, "{}", style.paint(if failed == 0 { GREEN } else { RED }, &closing));
     out
 }
 

@@ -183,6 +183,7 @@ impl Task {
                 cases.push(Case::load(&path, split, self)?);
             }
         }
+        cases.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
         let mut seen = std::collections::HashMap::new();
         for case in &cases {
             if let Some(other) = seen.insert(case.id.as_str(), case) {

@@ -1,0 +1,81 @@
+//! `mirror merge`: join the JSON reports of a run's shards into the report of the whole run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use mirror::report::{json, Report};
+
+use super::output::ReportArgs;
+
+#[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  mirror test textstat --candidate my.wasm --shard 1/2 --json s1.json
+  mirror test textstat --candidate my.wasm --shard 2/2 --json s2.json
+  mirror merge s1.json s2.json --json all.json --junit all.xml")]
+pub struct MergeArgs {
+    /// JSON reports written by `mirror test --json`, one per shard
+    #[arg(required = true, value_name = "REPORT")]
+    reports: Vec<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+pub fn merge(args: MergeArgs) -> Result<ExitCode> {
+    let mut parts = Vec::new();
+    for path in &args.reports {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read report {}", path.display()))?;
+        parts.push((path.display().to_string(), json::from_json(&text, &path.display().to_string())?));
+    }
+    let merged = join(parts)?;
+    args.report.emit(&merged, None)
+}
+
+/// One report from several of the same run: same task, candidate and reference, each case
+/// once, and, when the parts are shards, every shard exactly once.
+fn join(parts: Vec<(String, Report)>) -> Result<Report> {
+    let (first_name, first) = &parts[0];
+    for (name, part) in &parts[1..] {
+        let same = (&part.task, &part.candidate_sha256, &part.reference_sha256)
+            == (&first.task, &first.candidate_sha256, &first.reference_sha256);
+        if !same {
+            bail!("{name} is a run of another task, candidate or reference than {first_name}");
+        }
+    }
+    let shards: Vec<_> = parts.iter().filter_map(|(name, part)| part.shard.map(|s| (name, s))).collect();
+    if !shards.is_empty() {
+        let count = shards[0].1.count;
+        if shards.len() != parts.len() || shards.iter().any(|(_, s)| s.count != count) {
+            bail!("the reports mix shards of different splits of the run (or shards and whole runs)");
+        }
+        for index in 1..=count {
+            let holders: Vec<&String> =
+                shards.iter().filter(|(_, s)| s.index == index).map(|(name, _)| *name).collect();
+            match holders.len() {
+                1 => {}
+                0 => bail!("shard {index}/{count} is missing"),
+                _ => bail!(
+                    "shard {index}/{count} is given more than once: {}",
+                    holders.iter().map(|n| n.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            }
+        }
+    }
+    let mut merged = Report {
+        task: first.task.clone(),
+        candidate: first.candidate.clone(),
+        candidate_sha256: first.candidate_sha256.clone(),
+        reference_sha256: first.reference_sha256.clone(),
+        shard: None,
+        cases: Vec::new(),
+    };
+    for (_, part) in parts {
+        merged.cases.extend(part.cases);
+    }
+    merged.cases.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
+    if let Some(twice) = merged.cases.windows(2).find(|w| (w[0].split, &w[0].id) == (w[1].split, &w[1].id)) {
+        bail!("case {} is in more than one report", twice[0].name());
+    }
+    Ok(merged)
+}

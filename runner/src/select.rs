@@ -1,0 +1,125 @@
+//! Choosing which cases a run takes: by name (`--filter`) and by shard (`--shard i/n`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use anyhow::{bail, Context, Result};
+use sha2::{Digest, Sha256};
+
+use crate::task::Case;
+
+/// One of `count` disjoint parts of a suite; `index` counts from 1.
+///
+/// A case belongs to the shard its id hashes to, so every case is in exactly one shard, the
+/// same one on every machine, and adding a case moves no other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Whether the case with `id` is in this shard.
+    pub fn contains(&self, id: &str) -> bool {
+        let hash = Sha256::digest(id.as_bytes());
+        let value = u64::from_le_bytes(hash[..8].try_into().expect("8 bytes"));
+        value % u64::from(self.count) == u64::from(self.index - 1)
+    }
+}
+
+impl FromStr for Shard {
+    type Err = anyhow::Error;
+
+    fn from_str(text: &str) -> Result<Shard> {
+        let (index, count) = text.split_once('/').with_context(|| format!("shard {text:?} is not I/N"))?;
+        let index: u32 = index.trim().parse().with_context(|| format!("shard {text:?}: {index:?} is not a number"))?;
+        let count: u32 = count.trim().parse().with_context(|| format!("shard {text:?}: {count:?} is not a number"))?;
+        if count == 0 || index == 0 || index > count {
+            bail!("shard {text:?}: I counts from 1 to N");
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// Whether `case` matches any of `patterns`: globs (`*` any run of characters, `?` one) over
+/// the case's id or its `split/id`. No patterns match every case.
+pub fn matches_filter(case: &Case, patterns: &[String]) -> bool {
+    patterns.is_empty() || patterns.iter().any(|p| glob(p, &case.id) || glob(p, &case.name()))
+}
+
+/// Wildcard matching by dynamic programming over characters: linear in memory, no backtracking.
+fn glob(pattern: &str, text: &str) -> bool {
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = text.chars().collect();
+    // matched[j]: the pattern so far matches text[..j].
+    let mut matched = vec![false; text.len() + 1];
+    matched[0] = true;
+    for p in &pattern {
+        let mut next = vec![false; text.len() + 1];
+        match p {
+            '*' => {
+                let mut any = false;
+                for j in 0..=text.len() {
+                    any |= matched[j];
+                    next[j] = any;
+                }
+            }
+            _ => {
+                for j in 0..text.len() {
+                    next[j + 1] = matched[j] && (*p == '?' || *p == text[j]);
+                }
+            }
+        }
+        matched = next;
+    }
+    matched[text.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_whole_names() {
+        for (pattern, text, expected) in [
+            ("freq-*", "freq-ties", true),
+            ("freq-*", "count-freq", false),
+            ("*json*", "freq-json-poem", true),
+            ("count-?", "count-1", true),
+            ("count-?", "count-12", false),
+            ("exact", "exact", true),
+            ("exact", "exactly", false),
+            ("*", "", true),
+            ("a*b*c", "aXXbYYc", true),
+            ("a*b*c", "aXXbYY", false),
+        ] {
+            assert_eq!(glob(pattern, text), expected, "{pattern} ~ {text}");
+        }
+    }
+
+    #[test]
+    fn shards_partition_every_id_exactly_once() {
+        let ids: Vec<String> = (0..500).map(|i| format!("case-{i}")).collect();
+        let shards: Vec<Shard> = (1..=4).map(|i| Shard { index: i, count: 4 }).collect();
+        for id in &ids {
+            assert_eq!(shards.iter().filter(|s| s.contains(id)).count(), 1, "{id}");
+        }
+        let sizes: Vec<usize> = shards.iter().map(|s| ids.iter().filter(|id| s.contains(id)).count()).collect();
+        assert!(sizes.iter().all(|&n| (90..=160).contains(&n)), "balanced enough: {sizes:?}");
+    }
+
+    #[test]
+    fn shard_specs_parse_and_refuse_nonsense() {
+        assert_eq!("2/5".parse::<Shard>().unwrap(), Shard { index: 2, count: 5 });
+        assert_eq!("2/5".parse::<Shard>().unwrap().to_string(), "2/5");
+        for bad in ["0/3", "4/3", "1/0", "x/2", "3", "1/2/3", ""] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,189 @@
+//! The terminal view, CI outputs, shards and merge, and the goldens workflow.
+
+mod support;
+
+use std::path::Path;
+
+use support::*;
+
+const IMPERFECT: &str = "tasks-wasm/textstat/candidates/imperfect.wasm";
+
+fn test_imperfect(extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["test", "textstat", "--candidate", IMPERFECT];
+    args.extend_from_slice(extra);
+    mirror_run(&args)
+}
+
+fn path_arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+#[test]
+fn four_shards_merge_into_the_digest_of_the_whole_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole.json");
+    assert_code(&test_imperfect(&["--json", path_arg(&whole)]), 1);
+    let mut shard_files = Vec::new();
+    let mut shard_cases = 0;
+    for i in 1..=4 {
+        let file = dir.path().join(format!("shard-{i}.json"));
+        let shard = format!("{i}/4");
+        let output = test_imperfect(&["--shard", &shard, "--json", path_arg(&file), "-j", "1"]);
+        assert!(matches!(output.status.code(), Some(0 | 1)), "{}", text(&output.stderr));
+        let report = read_json(&file);
+        assert_eq!(report["shard"], shard);
+        shard_cases += report["cases"].as_array().unwrap().len();
+        shard_files.push(file);
+    }
+    let whole_report = read_json(&whole);
+    assert_eq!(shard_cases, whole_report["cases"].as_array().unwrap().len(), "every case ran in exactly one shard");
+
+    let merged = dir.path().join("merged.json");
+    let junit = dir.path().join("merged.xml");
+    let mut args = vec!["merge"];
+    args.extend(shard_files.iter().rev().map(|p| path_arg(p)));
+    args.extend(["--json", path_arg(&merged), "--junit", path_arg(&junit)]);
+    let output = mirror_run(&args);
+    assert_code(&output, 1);
+    let merged_report = read_json(&merged);
+    assert_eq!(merged_report["digest"], whole_report["digest"]);
+    assert_eq!(merged_report["cases"], whole_report["cases"], "the merged report is the whole run's, case for case");
+    assert_eq!(std::fs::read_to_string(&junit).unwrap().matches("<failure ").count(), 33);
+    assert!(text(&output.stdout).trim_end().ends_with("textstat: 53 passed, 33 failed"));
+}
+
+#[test]
+fn merge_refuses_incomplete_and_edited_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<_> = (1..=2).map(|i| dir.path().join(format!("s{i}.json"))).collect();
+    for (i, file) in files.iter().enumerate() {
+        test_imperfect(&["--shard", &format!("{}/2", i + 1), "--json", path_arg(file)]);
+    }
+    let output = mirror_run(&["merge", path_arg(&files[0])]);
+    assert_code(&output, 2);
+    assert!(text(&output.stderr).contains("shard 2/2 is missing"));
+
+    let output = mirror_run(&["merge", path_arg(&files[0]), path_arg(&files[0]), path_arg(&files[1])]);
+    assert_code(&output, 2);
+    assert!(text(&output.stderr).contains("given more than once"));
+
+    let edited = std::fs::read_to_string(&files[1]).unwrap().replacen(
+        "\"verdict\": \"wrong-output\"",
+        "\"verdict\": \"pass\"",
+        1,
+    );
+    std::fs::write(&files[1], edited).unwrap();
+    let output = mirror_run(&["merge", path_arg(&files[0]), path_arg(&files[1])]);
+    assert_code(&output, 2);
+    assert!(
+        text(&output.stderr).contains("the verdict says pass, but its outputs give wrong-output"),
+        "{}",
+        text(&output.stderr)
+    );
+
+    let not_a_report = dir.path().join("other.json");
+    std::fs::write(&not_a_report, "{\"hello\": 1}").unwrap();
+    let output = mirror_run(&["merge", path_arg(&not_a_report)]);
+    assert_code(&output, 2);
+    assert!(text(&output.stderr).contains("is not a Mirror JSON report"));
+}
+
+#[test]
+fn filters_select_cases_by_id_or_split_and_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.json");
+    let output = test_imperfect(&["--filter", "freq-t*", "--filter", "hidden/count-story", "--json", path_arg(&file)]);
+    assert_code(&output, 1);
+    let ids: Vec<String> = read_json(&file)["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{}/{}", c["split"].as_str().unwrap(), c["id"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ids, ["visible/freq-ties", "hidden/count-story", "hidden/freq-ties-inline"]);
+    let output = test_imperfect(&["--filter", "no-such-*"]);
+    assert_code(&output, 2);
+    assert!(text(&output.stderr).contains("no case of task textstat matches --filter no-such-*"));
+}
+
+#[test]
+fn quiet_verbose_and_colour() {
+    let quiet = text(&test_imperfect(&["-q"]).stdout);
+    assert_eq!(quiet, "textstat: 53 passed, 33 failed\n");
+
+    let verbose = text(&test_imperfect(&["-v", "--filter", "count-one", "--filter", "freq-ties"]).stdout);
+    assert!(verbose.contains("PASS visible/count-one  fuel "), "{verbose}");
+    assert!(verbose.contains("FAIL visible/freq-ties"), "{verbose}");
+    assert!(verbose.contains("time: "), "{verbose}");
+
+    let plain = text(&test_imperfect(&["--filter", "freq-ties"]).stdout);
+    assert!(!plain.contains('\x1b'), "no colour when stdout is not a terminal");
+    let coloured = text(&test_imperfect(&["--filter", "freq-ties", "--color", "always"]).stdout);
+    assert!(coloured.contains("\x1b[31m-2  yak") || coloured.contains("\x1b[32m+2  zebra"), "{coloured}");
+    let never = text(
+        &run(
+            mirror().env("NO_COLOR", "1").args(["test", "textstat", "--candidate", IMPERFECT, "--color", "never"]),
+            b"",
+        )
+        .stdout,
+    );
+    assert!(!never.contains('\x1b'));
+}
+
+#[test]
+fn github_actions_get_one_annotation_per_failure() {
+    let output =
+        run(mirror().env("GITHUB_ACTIONS", "true").args(["test", "textstat", "--candidate", IMPERFECT, "-q"]), b"");
+    assert_code(&output, 1);
+    let shown = text(&output.stdout);
+    let annotations: Vec<&str> = shown.lines().filter(|l| l.starts_with("::error ")).collect();
+    assert_eq!(annotations.len(), 33);
+    let ties =
+        annotations.iter().find(|a| a.contains("visible/freq-ties wrong-output")).expect("freq-ties is annotated");
+    assert!(
+        ties.starts_with("::error file=") && ties.contains("tests/visible/freq-ties.toml,title=mirror textstat%3A "),
+        "{ties}"
+    );
+    assert!(ties.contains("::$ textstat -f ties.txt%0Awrong output: stdout differs%0A"), "{ties}");
+    let plain = text(&test_imperfect(&["-q"]).stdout);
+    assert!(!plain.contains("::error"), "no annotations outside GitHub Actions");
+}
+
+#[test]
+fn record_update_shows_each_change_then_writes_it() {
+    let (_temp, task) = copy_task("textstat");
+    let golden = task.join("tests/visible/count-one.golden.toml");
+    let recorded = std::fs::read_to_string(&golden).unwrap();
+    std::fs::write(&golden, recorded.replace("poem.txt\n", "poem.text\n")).unwrap();
+    std::fs::remove_file(task.join("tests/hidden/help-short.golden.toml")).unwrap();
+    let orphan = task.join("tests/hidden/gone.golden.toml");
+    std::fs::write(&orphan, "stale").unwrap();
+
+    let output = mirror_run(&["record", path_arg(&task), "--check"]);
+    assert_code(&output, 1);
+    assert!(text(&output.stdout).contains("gone.golden.toml: a golden without a case"));
+
+    let output = mirror_run(&["record", path_arg(&task), "--update"]);
+    assert_code(&output, 0);
+    let shown = text(&output.stdout);
+    assert!(shown.contains("changed golden visible/count-one\n--- recorded\n+++ now\n"), "{shown}");
+    assert!(shown.contains("-    9    58   300   300  poem.text\n+    9    58   300   300  poem.txt\n"), "{shown}");
+    assert!(shown.contains("new golden hidden/help-short"), "{shown}");
+    assert!(shown.contains("(no case has that id)"), "{shown}");
+    assert!(shown.trim_end().ends_with("recorded 86 goldens, 2 written"), "{shown}");
+    assert_eq!(std::fs::read_to_string(&golden).unwrap(), recorded);
+    assert!(!orphan.exists());
+    assert_code(&mirror_run(&["record", path_arg(&task), "--check"]), 0);
+}
+
+#[test]
+fn completions_and_help_with_examples() {
+    let output = mirror_run(&["completions", "bash"]);
+    assert_code(&output, 0);
+    assert!(text(&output.stdout).contains("_mirror()"));
+    for command in [&["--help"][..], &["test", "--help"], &["record", "--help"], &["merge", "--help"]] {
+        let output = mirror_run(command);
+        assert_code(&output, 0);
+        assert!(text(&output.stdout).contains("Examples:"), "{command:?}");
+    }
+}
