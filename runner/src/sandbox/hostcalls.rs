@@ -7,7 +7,7 @@
 //! the guest sees.
 
 use wasmtime::{Caller, Linker};
-use wasmtime_wasi::p1::wasi_snapshot_preview1 as p1;
+use wasmtime_wasi::p1::wasi_snapshot_preview1::{self as p1, WasiSnapshotPreview1};
 use wasmtime_wasi::runtime::in_tokio;
 use wiggle::GuestMemory;
 
@@ -60,13 +60,18 @@ pub fn shadow_preview1(linker: &mut Linker<GuestState>) -> wasmtime::Result<()> 
 
 type Guest<'a> = Caller<'a, GuestState>;
 
-/// The guest's linear memory and the host state, borrowed together.
+/// The guest's linear memory and the host state, borrowed together, with the WASI context
+/// ready for a call: wasmtime-wasi bounds how much guest data one call may copy by a budget
+/// that its own glue sets from the store before every call, and so must Mirror's.
 fn split<'a>(caller: &'a mut Guest<'_>) -> wasmtime::Result<(&'a mut [u8], &'a mut GuestState)> {
     let memory = caller
         .get_export("memory")
         .and_then(|export| export.into_memory())
         .ok_or_else(|| wasmtime::format_err!("the module exports no memory named `memory`"))?;
-    Ok(memory.data_and_store_mut(caller))
+    let budget = wasmtime::AsContextMut::as_context_mut(&mut *caller).hostcall_fuel();
+    let (memory, state) = memory.data_and_store_mut(caller);
+    WasiSnapshotPreview1::set_hostcall_fuel(&mut state.wasi, budget);
+    Ok((memory, state))
 }
 
 fn guest_range(memory: &[u8], ptr: i32, len: usize) -> Option<std::ops::Range<usize>> {

@@ -21,12 +21,16 @@ use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 pub use determinism::WALL_CLOCK_SECONDS;
 pub use engine::default_cache_dir;
 pub use limits::Limits;
-pub use scratch::{check_relative, Scratch};
+pub use scratch::{check_relative, remove_all_scratch_dirs, Scratch};
 
 use crate::outcome::{Stream, Termination};
 use determinism::{FixedWallClock, SeededRandom, VirtualClock, VirtualInodes, INSECURE_RANDOM_SEED};
 use guest::{GuestState, MemoryBudget, ResourceExhausted, WriteBudget};
 use hostcalls::GuestExit;
+
+/// The largest module Mirror compiles: far above real programs (the guest tools are
+/// 10 MiB), low enough that a hostile file cannot exhaust the host compiling it.
+pub const MAX_MODULE_BYTES: u64 = 256 << 20;
 
 /// Engine, linker and module cache shared by every run of a session.
 pub struct Sandbox {
@@ -78,12 +82,22 @@ impl Sandbox {
 
     /// Reads, compiles (or loads from cache) and links the module at `path`.
     pub fn load(&self, path: &Path) -> Result<Program> {
+        let size = std::fs::metadata(path).with_context(|| format!("cannot read module {}", path.display()))?.len();
+        if size > MAX_MODULE_BYTES {
+            anyhow::bail!(
+                "module {} is {size} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles",
+                path.display()
+            );
+        }
         let bytes = std::fs::read(path).with_context(|| format!("cannot read module {}", path.display()))?;
         self.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))
     }
 
     /// Compiles (or loads from cache) and links a module.
     pub fn load_bytes(&self, bytes: &[u8]) -> Result<Program> {
+        if bytes.len() as u64 > MAX_MODULE_BYTES {
+            anyhow::bail!("the module is {} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles", bytes.len());
+        }
         let sha256 = sha256_hex(bytes);
         let module = engine::compile_cached(&self.engine, bytes, &sha256, self.cache_dir.as_deref())?;
         self.check_imports(&module)?;

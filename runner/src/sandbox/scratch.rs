@@ -1,12 +1,27 @@
 //! The per-case scratch directory: the only part of the host a guest can reach.
 
-use std::collections::BTreeMap;
-use std::path::{Component, Path};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 use tempfile::TempDir;
 
 use crate::outcome::{Entry, FileChanges};
+
+/// Scratch directories that exist now, so that an interrupted run can remove them.
+static LIVE: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+/// Removes every scratch directory that exists now and keeps new ones from being made; for
+/// a process about to exit on an interrupt, which skips destructors. Never returns the
+/// lock, so a run still going cannot create another directory behind it.
+pub fn remove_all_scratch_dirs() {
+    let live = LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    for dir in live.iter() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    std::mem::forget(live);
+}
 
 /// A fresh directory holding a case's input files; removed from the host when dropped.
 pub struct Scratch {
@@ -18,8 +33,16 @@ impl Scratch {
     /// Creates the directory under the system temporary directory (`TMPDIR`) and writes the
     /// input files, keyed by relative `/`-separated path.
     pub fn new(inputs: &BTreeMap<String, Vec<u8>>) -> Result<Self> {
-        let dir =
-            tempfile::Builder::new().prefix("mirror-case-").tempdir().context("cannot create a scratch directory")?;
+        let dir = {
+            // Registered while the lock is held, so an interrupt sees every directory made.
+            let mut live = LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let dir = tempfile::Builder::new()
+                .prefix("mirror-case-")
+                .tempdir()
+                .context("cannot create a scratch directory")?;
+            live.insert(dir.path().to_path_buf());
+            dir
+        };
         for (name, content) in inputs {
             check_relative(name)?;
             let path = dir.path().join(name);
@@ -54,6 +77,12 @@ impl Scratch {
             }
         }
         Ok(changes)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(self.dir.path());
     }
 }
 

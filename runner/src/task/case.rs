@@ -99,10 +99,15 @@ impl Case {
             })?
             .to_string();
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read case {}", path.display()))?;
-        let file: CaseFile = toml::from_str(&text).with_context(|| format!("malformed case {}", path.display()))?;
-        Self::resolve(id, split, file, task)
+        Self::parse(&text, id, split, task)
             .with_context(|| format!("case {}", path.display()))
             .map(|case| Case { path: path.to_path_buf(), ..case })
+    }
+
+    /// Parses the text of a case file with the given id (its `path` left empty).
+    pub fn parse(text: &str, id: String, split: Split, task: &Task) -> Result<Case> {
+        let file: CaseFile = toml::from_str(text).context("malformed case file")?;
+        Self::resolve(id, split, file, task)
     }
 
     fn resolve(id: String, split: Split, file: CaseFile, task: &Task) -> Result<Case> {

@@ -79,8 +79,13 @@ impl Golden {
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(err) => return Err(err).with_context(|| format!("cannot read golden {}", path.display())),
         };
-        let file: GoldenFile = toml::from_str(&text).with_context(|| format!("malformed golden {}", path.display()))?;
-        Self::from_file(file).with_context(|| format!("golden {}", path.display())).map(Some)
+        Self::parse(&text).with_context(|| format!("golden {}", path.display())).map(Some)
+    }
+
+    /// Parses the text of a golden file.
+    pub fn parse(text: &str) -> Result<Golden> {
+        let file: GoldenFile = toml::from_str(text).context("malformed golden file")?;
+        Self::from_file(file)
     }
 
     fn from_file(file: GoldenFile) -> Result<Golden> {

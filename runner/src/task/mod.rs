@@ -109,8 +109,13 @@ impl Task {
     pub fn load(dir: &Path) -> Result<Task> {
         let path = dir.join("task.toml");
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let file: TaskFile = toml::from_str(&text).with_context(|| format!("malformed {}", path.display()))?;
-        Self::check(&file).with_context(|| format!("invalid {}", path.display()))?;
+        Task::parse(&text, dir).with_context(|| format!("{}", path.display()))
+    }
+
+    /// Parses and checks the text of a `task.toml` that lives in `dir`.
+    pub fn parse(text: &str, dir: &Path) -> Result<Task> {
+        let file: TaskFile = toml::from_str(text).context("malformed task file")?;
+        Self::check(&file).context("invalid task file")?;
         Ok(Task {
             dir: dir.to_path_buf(),
             name: file.name,
