@@ -55,8 +55,8 @@ fn what_the_probe_observes_is_fixed() {
         "poll_oneoff: errno 0, fired [2]",
         "stdin: Ok(15) then \"the same stdin\\n\"",
         "stdin past EOF: Ok(0)",
-        "preopen fd 3: \".\"",
-        "preopen fd 4: \"/\"",
+        "preopen fd 3: \"/\"",
+        "preopen fd 4: \".\"",
         "dev 0 ino 2 nlink 1",
         "atim 1000000000000000000 mtim 1000000000000000000 ctim 1000000000000000000",
     ] {

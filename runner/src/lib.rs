@@ -6,6 +6,8 @@
 //! command line run by the [`shell`] with the program and the guest [`tools`], driven by
 //! [`suite`]), whose [`outcome`]s become [`verdict`]s, which [`report`] renders.
 
+pub mod build;
+pub mod cache;
 pub mod outcome;
 pub mod report;
 pub mod sandbox;

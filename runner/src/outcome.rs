@@ -38,6 +38,8 @@ pub enum Termination {
     FilesExceeded,
     /// The wall-clock backstop stopped the guest.
     WallClockExceeded,
+    /// Nothing ran: the candidate's source did not build.
+    NotBuilt,
 }
 
 impl Termination {
@@ -51,6 +53,7 @@ impl Termination {
             Termination::OutputExceeded(stream) => format!("wrote more {} than allowed", stream.name()),
             Termination::FilesExceeded => "created or wrote more files than allowed".into(),
             Termination::WallClockExceeded => "stopped by the wall-clock backstop".into(),
+            Termination::NotBuilt => "did not build".into(),
         }
     }
 }
@@ -89,4 +92,17 @@ pub struct Outcome {
     pub files: FileChanges,
     /// Fuel consumed: a deterministic measure of work, identical on every machine.
     pub fuel: u64,
+}
+
+impl Outcome {
+    /// The outcome of a case whose candidate did not build.
+    pub fn not_built() -> Outcome {
+        Outcome {
+            termination: Termination::NotBuilt,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            files: FileChanges::default(),
+            fuel: 0,
+        }
+    }
 }

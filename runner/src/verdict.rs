@@ -37,12 +37,14 @@ pub enum Verdict {
     MemoryLimit,
     /// Wrote more to stdout, stderr or files than allowed.
     OutputLimit,
+    /// The candidate's source did not build, so nothing ran.
+    BuildError,
 }
 
 impl Verdict {
     /// Every verdict name, in report order.
-    pub const NAMES: [&'static str; 6] =
-        ["pass", "wrong-output", "runtime-error", "time-limit", "memory-limit", "output-limit"];
+    pub const NAMES: [&'static str; 7] =
+        ["pass", "wrong-output", "runtime-error", "time-limit", "memory-limit", "output-limit", "build-error"];
 
     /// The verdict's name, as reports write it.
     pub fn name(&self) -> &'static str {
@@ -53,6 +55,7 @@ impl Verdict {
             Verdict::TimeLimit => "time-limit",
             Verdict::MemoryLimit => "memory-limit",
             Verdict::OutputLimit => "output-limit",
+            Verdict::BuildError => "build-error",
         }
     }
 
@@ -69,6 +72,7 @@ pub fn judge(expected: &Golden, actual: &Outcome) -> Verdict {
         Termination::FuelExhausted | Termination::WallClockExceeded => return Verdict::TimeLimit,
         Termination::MemoryExhausted(_) => return Verdict::MemoryLimit,
         Termination::OutputExceeded(_) | Termination::FilesExceeded => return Verdict::OutputLimit,
+        Termination::NotBuilt => return Verdict::BuildError,
     };
     let differs: Vec<Aspect> = [
         (Aspect::Stdout, expected.stdout == actual.stdout),
@@ -132,6 +136,7 @@ mod tests {
             (Termination::MemoryExhausted("m".into()), "memory-limit"),
             (Termination::OutputExceeded(Stream::Stderr), "output-limit"),
             (Termination::FilesExceeded, "output-limit"),
+            (Termination::NotBuilt, "build-error"),
         ];
         for (termination, name) in cases {
             assert_eq!(judge(&golden(), &outcome(termination)).name(), name);

@@ -67,6 +67,7 @@ fn join(parts: Vec<(String, Report)>) -> Result<Report> {
         candidate: first.candidate.clone(),
         candidate_sha256: first.candidate_sha256.clone(),
         reference_sha256: first.reference_sha256.clone(),
+        build_log: first.build_log.clone(),
         shard: None,
         cases: Vec::new(),
     };

@@ -1,11 +1,13 @@
 //! Command-line parsing and the commands themselves.
 
+mod build;
 mod merge;
 mod output;
 mod probe;
 mod record;
 mod tasks;
 mod test;
+mod workspace;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,7 +50,7 @@ struct RunOptions {
 /// Where compiled modules are cached.
 #[derive(clap::Args)]
 struct CacheOptions {
-    /// Directory for compiled modules [default: $MIRROR_CACHE_DIR, else the user cache dir]
+    /// Cache directory for compiled modules and builds [default: $MIRROR_CACHE_DIR, else the user cache dir]
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
     /// Compile modules every run instead of caching them on disk
@@ -79,6 +81,11 @@ enum Command {
     Test(test::TestArgs),
     /// Join the JSON reports of a run's shards into one, with the digest of the whole run
     Merge(merge::MergeArgs),
+    /// Compile a candidate's source (Rust, Go or C) to a wasm32-wasip1 module
+    Build(build::BuildArgs),
+    /// Create the workspace an agent under evaluation gets: docs, visible cases, and the
+    /// reference runnable through mirror, never copied
+    Workspace(workspace::WorkspaceArgs),
     /// Print a completion script for SHELL
     Completions {
         #[arg(value_enum)]
@@ -97,6 +104,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Record(args) => record::record(args),
         Command::Test(args) => test::test(args),
         Command::Merge(args) => merge::merge(args),
+        Command::Build(args) => build::build_command(args),
+        Command::Workspace(args) => workspace::workspace(args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -120,10 +129,17 @@ impl RunOptions {
 }
 
 impl CacheOptions {
+    /// The cache root, unless caching is off.
+    fn root(&self) -> Option<PathBuf> {
+        if self.no_cache {
+            None
+        } else {
+            self.cache_dir.clone().or_else(mirror::cache::default_root)
+        }
+    }
+
     fn sandbox(&self, parallel_runs: usize) -> Result<mirror::sandbox::Sandbox> {
-        let cache =
-            if self.no_cache { None } else { self.cache_dir.clone().or_else(mirror::sandbox::default_cache_dir) };
-        mirror::sandbox::Sandbox::new(parallel_runs, cache)
+        mirror::sandbox::Sandbox::new(parallel_runs, self.root().map(|root| mirror::cache::modules(&root)))
     }
 }
 

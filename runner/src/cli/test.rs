@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
+use mirror::build::{build_cached, Build};
+use mirror::outcome::Outcome;
 use mirror::report::{CaseReport, Report};
 use mirror::select::{matches_filter, Shard};
 use mirror::suite::{run_cases, Programs};
@@ -25,12 +27,16 @@ enum SplitArg {
 Examples:
   mirror test textstat --candidate my.wasm
   mirror test textstat --candidate my.wasm --split visible --filter 'freq-*' -v
-  mirror test textstat --candidate my.wasm --shard 2/4 --json shard-2.json")]
+  mirror test textstat --candidate my.wasm --shard 2/4 --json shard-2.json
+  mirror test textstat --candidate examples/textstat-partial
+  mirror test --candidate .          (inside a workspace made by `mirror workspace`)")]
 pub struct TestArgs {
-    /// Task name under tasks-wasm/, or a path to a task directory
+    /// Task name under tasks-wasm/, or a path to a task directory [default: the working directory]
+    #[arg(default_value = ".")]
     task: String,
-    /// The candidate: a wasm32-wasip1 command module
-    #[arg(long, value_name = "FILE.wasm")]
+    /// The candidate: a wasm32-wasip1 command module, or a source directory to build first
+    /// (Rust, Go or C; builds are cached by a hash of the source)
+    #[arg(long, value_name = "FILE.wasm|DIR")]
     candidate: PathBuf,
     /// Which cases to run
     #[arg(long, value_enum, default_value = "all")]
@@ -77,16 +83,37 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
         bail!("goldens are not up to date; run `mirror record {}`:\n  {}", args.task, unusable.join("\n  "));
     }
     let sandbox = args.run.sandbox()?;
-    let candidate = sandbox.load(&args.candidate)?;
-    let programs = Programs::for_cases(&sandbox, &task, &candidate)?;
+    // Where a build goes when nothing is cached; held until the run ends.
+    let mut uncached_builds = None;
+    let (module, build_log) = if args.candidate.is_dir() {
+        let builds = match args.run.cache.root() {
+            Some(root) => mirror::cache::builds(&root),
+            None => uncached_builds.insert(tempfile::tempdir()?).path().to_path_buf(),
+        };
+        match build_cached(&args.candidate, Some(&task.program), &builds)? {
+            Build::Built { module, log } => (Some(module), Some(log)),
+            Build::Failed { log } => (None, Some(log)),
+        }
+    } else {
+        (Some(args.candidate.clone()), None)
+    };
     let progress = args.report.progress(cases.len());
-    let outcomes = run_cases(&sandbox, &programs, &cases, args.run.jobs(), &|_, _| progress.tick())?;
+    let (candidate_sha256, outcomes) = match &module {
+        Some(module) => {
+            let candidate = sandbox.load(module)?;
+            let programs = Programs::for_cases(&sandbox, &task, &candidate)?;
+            let outcomes = run_cases(&sandbox, &programs, &cases, args.run.jobs(), &|_, _| progress.tick())?;
+            (candidate.sha256().to_string(), outcomes)
+        }
+        None => (String::new(), cases.iter().map(|_| Outcome::not_built()).collect()),
+    };
     let elapsed = progress.finish();
     let report = Report {
         task: task.name.clone(),
         candidate: args.candidate.display().to_string(),
-        candidate_sha256: candidate.sha256().to_string(),
+        candidate_sha256,
         reference_sha256: task.reference.sha256.clone(),
+        build_log,
         shard: args.shard,
         cases: cases
             .iter()

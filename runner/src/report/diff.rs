@@ -25,6 +25,9 @@ pub fn explain(case: &CaseReport) -> String {
                 explain_aspect(case, *aspect, &mut out);
             }
         }
+        Verdict::BuildError => {
+            let _ = writeln!(out, "build-error: the candidate did not build (its build log is in the report)");
+        }
         other => {
             let _ = writeln!(out, "{}: the candidate {}", other.name(), case.actual.termination.describe());
             if !case.actual.stderr.is_empty() {

@@ -27,6 +27,9 @@ struct ReportJson {
     task: String,
     candidate: CandidateJson,
     reference_sha256: String,
+    /// The compiler's output, when the candidate was built from source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    build_log: Option<String>,
     /// `i/n` for one shard of a run; absent for a whole or merged run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     shard: Option<String>,
@@ -87,6 +90,7 @@ enum TerminationJson {
     OutputLimit { stream: Stream },
     FileLimit,
     WallClock,
+    NotBuilt,
 }
 
 /// Text as a string; other bytes as `{"base64": ...}`, as in golden files.
@@ -114,6 +118,7 @@ pub fn to_json(report: &Report) -> serde_json::Value {
         task: report.task.clone(),
         candidate: CandidateJson { path: report.candidate.clone(), sha256: report.candidate_sha256.clone() },
         reference_sha256: report.reference_sha256.clone(),
+        build_log: report.build_log.clone(),
         shard: report.shard.map(|s| s.to_string()),
         digest: report.digest(),
         passed: report.passed(),
@@ -150,6 +155,7 @@ pub fn from_json(text: &str, source: &str) -> Result<Report> {
         candidate: json.candidate.path,
         candidate_sha256: json.candidate.sha256,
         reference_sha256: json.reference_sha256,
+        build_log: json.build_log,
         shard,
         cases,
     };
@@ -226,6 +232,7 @@ fn run_json(termination: &Termination, stdout: &[u8], stderr: &[u8], files: &Fil
             Termination::OutputExceeded(stream) => TerminationJson::OutputLimit { stream },
             Termination::FilesExceeded => TerminationJson::FileLimit,
             Termination::WallClockExceeded => TerminationJson::WallClock,
+            Termination::NotBuilt => TerminationJson::NotBuilt,
         },
         stdout: BytesJson::from(stdout),
         stderr: BytesJson::from(stderr),
@@ -254,6 +261,7 @@ fn outcome(json: RunJson, fuel: u64) -> Result<Outcome> {
         TerminationJson::OutputLimit { stream } => Termination::OutputExceeded(stream),
         TerminationJson::FileLimit => Termination::FilesExceeded,
         TerminationJson::WallClock => Termination::WallClockExceeded,
+        TerminationJson::NotBuilt => Termination::NotBuilt,
     };
     let mut written = BTreeMap::new();
     for (name, entry) in json.files {

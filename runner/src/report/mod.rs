@@ -41,6 +41,8 @@ pub struct Report {
     pub candidate: String,
     pub candidate_sha256: String,
     pub reference_sha256: String,
+    /// The compiler's output, when the candidate was built from source.
+    pub build_log: Option<String>,
     /// The shard this run was, if it was one.
     pub shard: Option<Shard>,
     /// Sorted by split, then id.

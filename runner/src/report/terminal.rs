@@ -54,8 +54,19 @@ impl Style {
 /// The report for a terminal; `elapsed` and `jobs` describe the run when it just happened.
 pub fn render(report: &Report, style: Style, timing: Option<(Duration, usize)>) -> String {
     let mut out = String::new();
+    let build_failed = report.cases.iter().any(|c| c.verdict == crate::verdict::Verdict::BuildError);
+    if let Some(log) = report.build_log.as_ref().filter(|_| build_failed && style.verbosity != Verbosity::Quiet) {
+        let _ = writeln!(out, "{} the candidate did not build:", style.paint(&format!("{BOLD}{RED}"), "BUILD FAILED"));
+        for line in log.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+        out.push('\n');
+    }
     if style.verbosity != Verbosity::Quiet {
         for case in &report.cases {
+            if case.verdict == crate::verdict::Verdict::BuildError {
+                continue;
+            }
             if case.verdict.passed() {
                 if style.verbosity == Verbosity::Verbose {
                     let fuel = format!("fuel {} (reference {})", case.actual.fuel, case.expected.fuel);

@@ -1,7 +1,7 @@
 //! The Wasmtime engine Mirror runs every guest on, and the on-disk cache of compiled modules.
 
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -54,14 +54,6 @@ fn start_epoch_ticker(engine: &Engine) {
             }
         })
         .expect("spawning the epoch thread");
-}
-
-/// Where compiled modules are kept: `$MIRROR_CACHE_DIR`, else the user's cache directory.
-/// `None` when neither is known; modules are then compiled every run.
-pub fn default_cache_dir() -> Option<PathBuf> {
-    std::env::var_os("MIRROR_CACHE_DIR")
-        .map(PathBuf::from)
-        .or_else(|| dirs::cache_dir().map(|dir| dir.join("mirror").join("modules")))
 }
 
 /// Compiles `bytes`, or loads the artifact an earlier run left in `cache_dir`.

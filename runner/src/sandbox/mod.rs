@@ -19,7 +19,6 @@ use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 pub use determinism::WALL_CLOCK_SECONDS;
-pub use engine::default_cache_dir;
 pub use limits::Limits;
 pub use scratch::{check_relative, remove_all_scratch_dirs, Scratch};
 
@@ -69,7 +68,7 @@ pub struct RunOutput {
 
 impl Sandbox {
     /// A sandbox for up to `parallel_runs` concurrent runs, caching compiled modules in
-    /// `cache_dir` when given.
+    /// `cache_dir` when given (see [`crate::cache::modules`]).
     pub fn new(parallel_runs: usize, cache_dir: Option<PathBuf>) -> Result<Self> {
         let slots = u32::try_from(parallel_runs.max(1) + 1).unwrap_or(u32::MAX);
         let engine = engine::build_engine(slots)?;
@@ -150,9 +149,9 @@ impl Sandbox {
             .insecure_random_seed(INSECURE_RANDOM_SEED)
             // File I/O on the calling thread: no hidden worker threads, no scheduling order.
             .allow_blocking_current_thread(true);
-        // `.` serves C and Rust guests (wasi-libc); `/` serves Go, which resolves relative
-        // paths against the root.
-        for guest_path in [".", "/"] {
+        // `/` comes first: Go takes its first preopen as the working directory and resolves
+        // relative paths against it. `.` serves relative paths in wasi-libc (C, Rust).
+        for guest_path in ["/", "."] {
             wasi.preopened_dir(scratch, guest_path, FsPerms::ReadWrite)
                 .map_err(anyhow::Error::from)
                 .with_context(|| format!("cannot preopen scratch directory {}", scratch.display()))?;

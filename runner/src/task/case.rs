@@ -12,7 +12,7 @@
 //! "notes.txt" = "inline text\n"
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -58,6 +58,8 @@ pub struct Case {
     pub script: Script,
     pub stdin: Vec<u8>,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The fixtures the case names.
+    pub fixtures: BTreeSet<String>,
     /// SHA-256 over everything that decides the case's behaviour, so that a golden recorded
     /// for other inputs is known to be stale.
     pub inputs_sha256: String,
@@ -134,7 +136,16 @@ impl Case {
             files.insert(name.clone(), read_spec(spec, fixtures).with_context(|| format!("file {name:?}"))?);
         }
         let inputs_sha256 = inputs_digest(&file.cmd, &task.env, &stdin, &files);
-        Ok(Case { id, split, cmd: file.cmd, script, stdin, files, inputs_sha256, path: PathBuf::new() })
+        let fixtures = file
+            .stdin
+            .iter()
+            .chain(file.files.values())
+            .filter_map(|spec| match spec {
+                Spec::Fixture(name) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        Ok(Case { id, split, cmd: file.cmd, script, stdin, files, fixtures, inputs_sha256, path: PathBuf::new() })
     }
 
     /// `split/id`, as reports name the case.

@@ -1,0 +1,112 @@
+//! `mirror workspace`: what an agent under evaluation gets, MirrorCode-style.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use mirror::task::{Split, Task};
+
+#[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  mirror workspace textstat /tmp/agent
+  cd /tmp/agent && mirror exec . -- --help && mirror test --candidate .
+  mirror test textstat --candidate /tmp/agent        (scoring, from the task bundle)")]
+pub struct WorkspaceArgs {
+    /// Task name under tasks-wasm/, or a path to a task directory
+    task: String,
+    /// The directory to create (it must not exist, or be empty)
+    dir: PathBuf,
+}
+
+pub fn workspace(args: WorkspaceArgs) -> Result<ExitCode> {
+    let task = Task::find(&args.task)?;
+    let visible = task.cases(&[Split::Visible])?;
+    let dir = &args.dir;
+    if dir.exists()
+        && std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?.next().is_some()
+    {
+        bail!("{} is not empty; a workspace starts in a new directory", dir.display());
+    }
+    // The reference stays where it is: the workspace names it, so that mirror can run it,
+    // but holds no copy of its bytes.
+    let module = std::fs::canonicalize(&task.reference.module)
+        .with_context(|| format!("cannot find the reference module {}", task.reference.module.display()))?;
+    std::fs::create_dir_all(dir.join("tests/visible")).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::write(dir.join("task.toml"), task_toml(&task, &module)?)?;
+    copy_tree(&task.dir.join("docs"), &dir.join("docs"))?;
+    for case in &visible {
+        let target = dir.join("tests/visible");
+        copy_file(&case.path, &target.join(format!("{}.toml", case.id)))?;
+        copy_file(&case.golden_path(), &target.join(format!("{}.golden.toml", case.id)))?;
+        for fixture in &case.fixtures {
+            copy_file(&task.fixtures_dir().join(fixture), &dir.join("fixtures").join(fixture))?;
+        }
+    }
+    std::fs::write(dir.join("README.md"), readme(&task, visible.len()))?;
+    println!("created workspace {} for task {} with {} visible cases", dir.display(), task.name, visible.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The workspace's own task file: the task as it is, with the reference named by its path.
+fn task_toml(task: &Task, module: &Path) -> Result<String> {
+    let mut reference = toml::Table::new();
+    reference.insert("module".into(), module.to_string_lossy().into_owned().into());
+    reference.insert("sha256".into(), task.reference.sha256.clone().into());
+    reference.insert("source".into(), "run it through `mirror exec` and `mirror sh`".into());
+    let mut table = toml::Table::new();
+    table.insert("name".into(), task.name.clone().into());
+    table.insert("program".into(), task.program.clone().into());
+    table.insert("description".into(), task.description.clone().into());
+    table.insert("tools".into(), toml::Value::Array(task.tools.iter().map(|t| t.clone().into()).collect()));
+    table.insert("reference".into(), reference.into());
+    table.insert(
+        "env".into(),
+        toml::Value::Table(task.env.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect()),
+    );
+    table.insert("limits".into(), toml::Value::try_from(&task.limits)?);
+    Ok(toml::to_string(&table)?)
+}
+
+fn readme(task: &Task, visible: usize) -> String {
+    let program = &task.program;
+    format!(
+        "# Workspace: {name}\n\n\
+         Write a program that behaves exactly like `{program}`: the same stdout, stderr, exit status and\n\
+         written files for every command line. `docs/` describes it; `tests/visible/` holds {visible} cases\n\
+         (`<id>.toml`) with what `{program}` did (`<id>.golden.toml`). More cases, held out, score the result.\n\n\
+         Run the real `{program}` (it is never copied here):\n\n\
+         ```sh\n\
+         mirror exec . -- --help\n\
+         mirror sh . --fixtures '{program} --help | head -n 3'\n\
+         ```\n\n\
+         Write your program in this directory (a Cargo package with a binary named `{program}`, a Go module,\n\
+         or C sources), then test it against the visible cases; Mirror builds it for wasm32-wasip1 first:\n\n\
+         ```sh\n\
+         mirror test --candidate .\n\
+         ```\n",
+        name = task.name
+    )
+}
+
+fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    if let Some(parent) = to.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::copy(from, to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(from) else { return Ok(()) };
+    for entry in entries {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            copy_file(&entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
