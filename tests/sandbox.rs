@@ -187,3 +187,19 @@ fn results_do_not_depend_on_parallelism() {
     }
     assert_eq!(digests[0], digests[1]);
 }
+
+/// The determinism guest's whole output, on every platform Mirror supports (see
+/// `scripts/cross-check`). A change here means guests can observe something new.
+const DETERMINISM_DIGEST: &str = "969dbc10c8ed607331130d97328bc8cc7acb97c26c11a95f78d7a7161102a395";
+
+#[test]
+fn the_determinism_guest_prints_its_pinned_digest() {
+    use sha2::Digest;
+    let output = mirror_run(&["exec", "determinism", "--", "all"]);
+    assert_code(&output, 0);
+    let digest: String = sha2::Sha256::digest(&output.stdout).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(digest, DETERMINISM_DIGEST, "output:\n{}", text(&output.stdout));
+    let rebuilt = guest("determinism");
+    let output = mirror_run(&["record", "determinism", "--check", "--reference", rebuilt.to_str().unwrap()]);
+    assert_code(&output, 0);
+}

@@ -1,6 +1,7 @@
-//! Where Mirror keeps what it can make again: compiled modules and candidate builds.
+//! Where Mirror keeps what it can make again: compiled modules, candidate builds and
+//! reference builds.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The cache directory: `$MIRROR_CACHE_DIR`, else `mirror/` in the user's cache directory
 /// (`~/.cache/mirror` on Linux). `None` when neither is known.
@@ -9,11 +10,16 @@ pub fn default_root() -> Option<PathBuf> {
 }
 
 /// Compiled modules, under a cache root.
-pub fn modules(root: &std::path::Path) -> PathBuf {
+pub fn modules(root: &Path) -> PathBuf {
     root.join("modules")
 }
 
 /// Candidate builds, under a cache root.
-pub fn builds(root: &std::path::Path) -> PathBuf {
+pub fn builds(root: &Path) -> PathBuf {
     root.join("builds")
+}
+
+/// Reference builds from recipes, under a cache root.
+pub fn references(root: &Path) -> PathBuf {
+    root.join("references")
 }

@@ -8,7 +8,9 @@
 
 pub mod build;
 pub mod cache;
+pub mod fidelity;
 pub mod outcome;
+pub mod recipe;
 pub mod report;
 pub mod sandbox;
 pub mod select;

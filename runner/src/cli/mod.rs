@@ -5,6 +5,7 @@ mod merge;
 mod output;
 mod probe;
 mod record;
+mod reference;
 mod tasks;
 mod test;
 mod workspace;
@@ -86,6 +87,10 @@ enum Command {
     /// Create the workspace an agent under evaluation gets: docs, visible cases, and the
     /// reference runnable through mirror, never copied
     Workspace(workspace::WorkspaceArgs),
+    /// Rebuild a task's reference from its recipe and compare it with the pinned module
+    Reference(reference::ReferenceArgs),
+    /// Run a task's cases against a native build of its program and compare with the goldens
+    Fidelity(reference::FidelityArgs),
     /// Print a completion script for SHELL
     Completions {
         #[arg(value_enum)]
@@ -105,6 +110,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Test(args) => test::test(args),
         Command::Merge(args) => merge::merge(args),
         Command::Build(args) => build::build_command(args),
+        Command::Reference(args) => reference::reference(args),
+        Command::Fidelity(args) => reference::fidelity(args),
         Command::Workspace(args) => workspace::workspace(args),
         Command::Completions { shell } => {
             clap_complete::generate(

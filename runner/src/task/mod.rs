@@ -33,6 +33,7 @@ pub use case::{valid_id, Case, Split};
 pub use content::{bytes_value, Spec};
 pub use golden::Golden;
 
+use crate::recipe::Recipe;
 use crate::sandbox::Limits;
 
 /// The directory of bundled tasks, searched for from the working directory upwards.
@@ -59,6 +60,8 @@ pub struct Reference {
     pub module: PathBuf,
     pub sha256: String,
     pub source: Option<String>,
+    /// How to build it again from pinned source.
+    pub build: Option<Recipe>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +87,8 @@ struct ReferenceFile {
     sha256: String,
     #[serde(default)]
     source: Option<String>,
+    #[serde(default)]
+    build: Option<Recipe>,
 }
 
 impl Task {
@@ -125,6 +130,7 @@ impl Task {
                 module: dir.join(&file.reference.module),
                 sha256: file.reference.sha256,
                 source: file.reference.source,
+                build: file.reference.build,
             },
             tools: file.tools,
             env: file.env.into_iter().collect(),
@@ -142,6 +148,9 @@ impl Task {
         let sha = &file.reference.sha256;
         if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
             bail!("reference.sha256 {sha:?} must be 64 lowercase hex digits");
+        }
+        if let Some(recipe) = &file.reference.build {
+            recipe.check()?;
         }
         if let Some(tool) = file.tools.iter().find(|tool| !crate::tools::is_tool(tool)) {
             bail!("tools: `{tool}` is not a guest tool Mirror has (see `mirror tools`)");

@@ -1,0 +1,121 @@
+//! `mirror reference` and `mirror fidelity`: a task's reference rebuilt from its recipe, and
+//! compared with a native build of the same program.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use mirror::fidelity::{compare, run_native, Cause};
+use mirror::recipe::{Recipe, Target};
+use mirror::sandbox::sha256_hex;
+use mirror::task::{Golden, Split, Task};
+
+use super::{CacheOptions, EXIT_FAILED};
+
+#[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  mirror reference hexyl                 rebuild hexyl's reference and compare it with the pinned one
+  mirror reference hexyl -o hexyl.wasm   and keep the rebuilt module")]
+pub struct ReferenceArgs {
+    /// Task name under tasks-wasm/, or a path to a task directory
+    task: String,
+    /// Copy the rebuilt module to FILE
+    #[arg(short, long, value_name = "FILE.wasm")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    cache: CacheOptions,
+}
+
+#[derive(clap::Args)]
+#[command(after_help = "\
+Examples:
+  mirror fidelity hexyl
+  mirror fidelity textstat -v")]
+pub struct FidelityArgs {
+    /// Task name under tasks-wasm/, or a path to a task directory
+    task: String,
+    /// List every differing case, not only the counts by cause
+    #[arg(short, long)]
+    verbose: bool,
+    #[command(flatten)]
+    cache: CacheOptions,
+}
+
+/// The task's recipe, and where its builds go.
+fn recipe_of(task: &Task, cache: &CacheOptions) -> Result<(Recipe, PathBuf)> {
+    let recipe =
+        task.reference.build.clone().with_context(|| format!("task {} has no [reference.build] recipe", task.name))?;
+    let work = match cache.root() {
+        Some(root) => mirror::cache::references(&root),
+        None => std::env::temp_dir().join("mirror-references"),
+    };
+    Ok((recipe, work))
+}
+
+pub fn reference(args: ReferenceArgs) -> Result<ExitCode> {
+    let task = Task::find(&args.task)?;
+    let (recipe, work) = recipe_of(&task, &args.cache)?;
+    eprintln!("building {} for wasm32-wasip1 ...", recipe.describe());
+    let started = std::time::Instant::now();
+    let built = recipe.build(Target::Wasi, &task.dir, &work)?;
+    let sha = sha256_hex(&std::fs::read(&built)?);
+    if let Some(output) = &args.output {
+        std::fs::copy(&built, output).with_context(|| format!("cannot write {}", output.display()))?;
+    }
+    println!("built {} in {:.1}s: sha256 {sha}", built.display(), started.elapsed().as_secs_f64());
+    if sha == task.reference.sha256 {
+        println!("{}: the rebuild is byte for byte the pinned reference", task.name);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{}: the rebuild differs from the pinned reference ({}); goldens record behaviour, so check it with\n  \
+         mirror record {} --check --reference {}",
+        task.name,
+        task.reference.sha256,
+        task.name,
+        args.output.as_ref().unwrap_or(&built).display()
+    );
+    Ok(ExitCode::from(EXIT_FAILED))
+}
+
+pub fn fidelity(args: FidelityArgs) -> Result<ExitCode> {
+    let task = Task::find(&args.task)?;
+    let (recipe, work) = recipe_of(&task, &args.cache)?;
+    eprintln!("building {} for this machine ...", recipe.describe());
+    let native = recipe.build(Target::Native, &task.dir, &work)?;
+    // The program runs under its own name, as command lines write it.
+    let bin_dir = tempfile::tempdir()?;
+    let named = bin_dir.path().join(&task.program);
+    std::fs::copy(&native, &named).with_context(|| format!("cannot copy {}", native.display()))?;
+    let cases = task.cases(&Split::ALL)?;
+    let mut causes: BTreeMap<Cause, Vec<String>> = BTreeMap::new();
+    for case in &cases {
+        let golden = Golden::load(&case.golden_path())?.with_context(|| format!("{} has no golden", case.name()))?;
+        let run = run_native(&task, case, bin_dir.path())?;
+        if let Some(cause) = compare(&golden, &run, &task.program, bin_dir.path()) {
+            causes.entry(cause).or_default().push(case.name());
+        }
+    }
+    if cases.is_empty() {
+        bail!("task {} has no cases", task.name);
+    }
+    let differing: usize = causes.values().map(Vec::len).sum();
+    for (cause, names) in &causes {
+        println!("{:>4} differ by {}", names.len(), cause.describe());
+        if args.verbose {
+            for name in names {
+                println!("       {name}");
+            }
+        }
+    }
+    let matching = cases.len() - differing;
+    println!(
+        "{}: the WASI reference matches the native build on {matching} of {} cases ({:.1}%)",
+        task.name,
+        cases.len(),
+        100.0 * matching as f64 / cases.len() as f64
+    );
+    Ok(ExitCode::SUCCESS)
+}

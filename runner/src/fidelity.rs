@@ -1,0 +1,151 @@
+//! Fidelity: how closely the WASI reference behaves like a native build of the same program.
+//!
+//! Each case runs natively in a fresh scratch directory, through the host's `sh` with the
+//! native program first on `PATH` and an environment of only `PATH` and the task's `[env]`,
+//! and its status, stdout, stderr and files are compared with the golden the WASI reference
+//! recorded. Differences are grouped by cause.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+
+use crate::outcome::FileChanges;
+use crate::sandbox::Scratch;
+use crate::task::{Case, Golden, Task};
+
+/// Why a native run differs from the golden.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Cause {
+    /// Only OS error numbers differ (WASI numbers errors its own way: ENOENT is 44, not 2).
+    ErrnoNumbers,
+    /// Only the program's name as it reports itself differs.
+    ProgramName,
+    /// The outputs and status agree; only the wording of stderr differs.
+    ErrorText,
+    /// The exit status differs (a panic is a trap in WASI, status 101 natively).
+    Status,
+    /// Anything else.
+    Other,
+}
+
+impl Cause {
+    /// A short description, for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Cause::ErrnoNumbers => "OS error numbers (WASI numbers errno differently)",
+            Cause::ProgramName => "the program's name (argv[0] or its path)",
+            Cause::ErrorText => "stderr wording only",
+            Cause::Status => "exit status",
+            Cause::Other => "other output",
+        }
+    }
+}
+
+/// A native run's observable behaviour.
+pub struct NativeRun {
+    pub status: u32,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub files: FileChanges,
+}
+
+/// Runs `case` natively with `bin_dir` (holding the native program under the task's program
+/// name) first on `PATH`.
+pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<NativeRun> {
+    let scratch = Scratch::new(&case.files)?;
+    let path = format!("{}:/usr/local/bin:/usr/bin:/bin", bin_dir.display());
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(&case.cmd)
+        .current_dir(scratch.path())
+        .env_clear()
+        .env("PATH", path)
+        .envs(task.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("cannot run sh")?;
+    let stdin = case.stdin.clone();
+    let mut pipe = child.stdin.take().context("no stdin pipe")?;
+    // A program that never reads its stdin must not block the writer.
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&stdin);
+    });
+    let output = child.wait_with_output().context("cannot wait for sh")?;
+    let _ = writer.join();
+    let status = output.status.code().map(|c| c as u32).unwrap_or(128 + signal(&output.status));
+    Ok(NativeRun { status, stdout: output.stdout, stderr: output.stderr, files: scratch.changes()? })
+}
+
+#[cfg(unix)]
+fn signal(status: &std::process::ExitStatus) -> u32 {
+    std::os::unix::process::ExitStatusExt::signal(status).unwrap_or(0) as u32
+}
+
+#[cfg(not(unix))]
+fn signal(_: &std::process::ExitStatus) -> u32 {
+    0
+}
+
+/// `None` when the native run matches the golden exactly, else the likeliest cause.
+pub fn compare(golden: &Golden, native: &NativeRun, program: &str, bin_dir: &Path) -> Option<Cause> {
+    let same = |a: &[u8], b: &[u8]| a == b;
+    let files_same = golden.files == native.files;
+    if golden.status == native.status
+        && same(&golden.stdout, &native.stdout)
+        && same(&golden.stderr, &native.stderr)
+        && files_same
+    {
+        return None;
+    }
+    let texts = [(&golden.stdout, &native.stdout), (&golden.stderr, &native.stderr)];
+    let equal_after = |normalize: &dyn Fn(&str) -> String| {
+        golden.status == native.status
+            && files_same
+            && texts
+                .iter()
+                .all(|(a, b)| normalize(&String::from_utf8_lossy(a)) == normalize(&String::from_utf8_lossy(b)))
+    };
+    if equal_after(&without_errno) {
+        return Some(Cause::ErrnoNumbers);
+    }
+    let native_path = bin_dir.join(program).to_string_lossy().into_owned();
+    if equal_after(&|text: &str| without_errno(&text.replace(&native_path, program))) {
+        return Some(Cause::ProgramName);
+    }
+    if golden.status == native.status && golden.stdout == native.stdout && files_same {
+        return Some(Cause::ErrorText);
+    }
+    if golden.status != native.status {
+        return Some(Cause::Status);
+    }
+    Some(Cause::Other)
+}
+
+/// `text` with every `os error N` number blanked.
+fn without_errno(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("os error ") {
+        let (head, tail) = rest.split_at(at + "os error ".len());
+        out.push_str(head);
+        out.push('N');
+        rest = tail.trim_start_matches(|c: char| c.is_ascii_digit());
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blanks_os_error_numbers() {
+        assert_eq!(without_errno("x (os error 44) y (os error 2)"), "x (os error N) y (os error N)");
+        assert_eq!(without_errno("no errors"), "no errors");
+    }
+}
