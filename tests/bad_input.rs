@@ -188,3 +188,15 @@ fn unknown_tasks_and_usage_errors_exit_2() {
     assert_code(&mirror_run(&["test", "textstat"]), 2);
     assert_code(&mirror_run(&["frobnicate"]), 2);
 }
+
+#[test]
+fn a_case_file_name_some_platform_cannot_hold_is_refused() {
+    let (_temp, task) = broken_task(|task| {
+        std::fs::write(
+            task.join("tests/visible/count-one.toml"),
+            "cmd = \"textstat x\"\n[files]\n\"say \\\"hi\\\".txt\" = \"no\"\n",
+        )
+        .unwrap()
+    });
+    expect_input_error(&task, &["record", "{task}"], &["count-one.toml", "cannot exist on every platform"]);
+}

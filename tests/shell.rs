@@ -121,3 +121,14 @@ fn the_tools_are_listed() {
         assert!(listed.lines().any(|l| l == tool), "{tool} is listed");
     }
 }
+
+#[test]
+fn names_some_platform_cannot_hold_are_refused_everywhere() {
+    // The guest gets EILSEQ for such a name on every host, so no platform behaves differently.
+    let output = run(mirror().args(["sh", "textstat", "touch 'a:b' 'NUL.txt' 'trailing.' ok.txt; ls"]), b"");
+    assert_eq!(text(&output.stdout), "ok.txt\n");
+    assert_eq!(text(&output.stderr).matches(": Illegal byte sequence").count(), 3, "{}", text(&output.stderr));
+    let output = sh("echo x > 'what?'", b"");
+    assert_code(&output, 1);
+    assert_eq!(text(&output.stderr), "mirror: what?: not a name every platform can hold\n");
+}

@@ -1,6 +1,6 @@
 //! Verdicts: how a candidate's outcome on a case compares with the golden.
 
-use crate::outcome::{Outcome, Termination};
+use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::task::Golden;
 
 /// Which part of the observable behaviour differed.
@@ -74,16 +74,7 @@ pub fn judge(expected: &Golden, actual: &Outcome) -> Verdict {
         Termination::OutputExceeded(_) | Termination::FilesExceeded => return Verdict::OutputLimit,
         Termination::NotBuilt => return Verdict::BuildError,
     };
-    let differs: Vec<Aspect> = [
-        (Aspect::Stdout, expected.stdout == actual.stdout),
-        (Aspect::Stderr, expected.stderr == actual.stderr),
-        (Aspect::Status, expected.status == status),
-        (Aspect::Files, expected.files == actual.files),
-    ]
-    .into_iter()
-    .filter(|(_, same)| !same)
-    .map(|(aspect, _)| aspect)
-    .collect();
+    let differs = differing(expected, status, &actual.stdout, &actual.stderr, &actual.files);
     if differs.is_empty() {
         Verdict::Pass
     } else {
@@ -91,10 +82,24 @@ pub fn judge(expected: &Golden, actual: &Outcome) -> Verdict {
     }
 }
 
+/// Which aspects of an exited run differ from the golden, in report order.
+pub fn differing(expected: &Golden, status: u32, stdout: &[u8], stderr: &[u8], files: &FileChanges) -> Vec<Aspect> {
+    [
+        (Aspect::Stdout, expected.stdout == stdout),
+        (Aspect::Stderr, expected.stderr == stderr),
+        (Aspect::Status, expected.status == status),
+        (Aspect::Files, expected.files == *files),
+    ]
+    .into_iter()
+    .filter(|(_, same)| !same)
+    .map(|(aspect, _)| aspect)
+    .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::{Entry, FileChanges, Stream};
+    use crate::outcome::{Entry, Stream};
 
     fn golden() -> Golden {
         Golden {

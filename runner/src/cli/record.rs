@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use mirror::suite::{load_reference, run_cases, Programs};
 use mirror::task::{Case, Golden, Split, Task};
+use mirror::verdict::differing;
 use similar::TextDiff;
 
 use super::{write_atomically, RunOptions, EXIT_FAILED};
@@ -147,15 +148,7 @@ fn show_change(case: &Case, old: Option<&str>, new: &str) {
 
 /// Which parts of the behaviour differ between two goldens.
 fn differences(old: &Golden, new: &Golden) -> String {
-    let parts: Vec<&str> = [
-        ("stdout", old.stdout == new.stdout),
-        ("stderr", old.stderr == new.stderr),
-        ("status", old.status == new.status),
-        ("files", old.files == new.files),
-    ]
-    .into_iter()
-    .filter(|(_, same)| !same)
-    .map(|(name, _)| name)
-    .collect();
+    let parts: Vec<&str> =
+        differing(old, new.status, &new.stdout, &new.stderr, &new.files).iter().map(|aspect| aspect.name()).collect();
     format!("{} differ{}", parts.join(", "), if parts.len() == 1 { "s" } else { "" })
 }

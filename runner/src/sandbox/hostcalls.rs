@@ -12,12 +12,14 @@ use wasmtime_wasi::runtime::in_tokio;
 use wiggle::GuestMemory;
 
 use super::guest::GuestState;
+use super::scratch::portable_path;
 
 const MODULE: &str = "wasi_snapshot_preview1";
 
 /// WASI errno values used here.
 const ERRNO_SUCCESS: i32 = 0;
 const ERRNO_FAULT: i32 = 21;
+const ERRNO_ILSEQ: i32 = 25;
 const ERRNO_INVAL: i32 = 28;
 const ERRNO_NOENT: i32 = 44;
 const ERRNO_NOSPC: i32 = 51;
@@ -53,6 +55,7 @@ pub fn shadow_preview1(linker: &mut Linker<GuestState>) -> wasmtime::Result<()> 
     linker.func_wrap(MODULE, "path_create_directory", path_create_directory)?;
     linker.func_wrap(MODULE, "path_symlink", path_symlink)?;
     linker.func_wrap(MODULE, "path_link", path_link)?;
+    linker.func_wrap(MODULE, "path_rename", path_rename)?;
     linker.func_wrap(MODULE, "fd_filestat_set_size", fd_filestat_set_size)?;
     linker.allow_shadowing(false);
     Ok(())
@@ -373,6 +376,16 @@ fn charge_entry(state: &mut GuestState) -> Option<i32> {
     (!state.writes.take_file()).then_some(ERRNO_NOSPC)
 }
 
+/// Refuses to create a name some host file systems cannot hold (`EILSEQ` on every host, so
+/// that no guest sees a difference), else charges it as one entry.
+fn charge_new_name(memory: &[u8], state: &mut GuestState, path: i32, path_len: i32) -> Option<i32> {
+    let Some(range) = guest_range(memory, path, path_len as u32 as usize) else { return Some(ERRNO_FAULT) };
+    match std::str::from_utf8(&memory[range]) {
+        Ok(name) if portable_path(name) => charge_entry(state),
+        _ => Some(ERRNO_ILSEQ),
+    }
+}
+
 /// Charges an open with `O_CREAT` as a created file when the path does not exist yet.
 fn charge_create(
     memory: &[u8],
@@ -388,7 +401,7 @@ fn charge_create(
     }
     let Some(range) = guest_range(memory, path, path_len as u32 as usize) else { return Ok(Some(ERRNO_FAULT)) };
     let creates = host_path_filestat(state, dirfd, dirflags, &memory[range])? == Err(ERRNO_NOENT);
-    Ok(if creates { charge_entry(state) } else { None })
+    Ok(if creates { charge_new_name(memory, state, path, path_len) } else { None })
 }
 
 fn fd_write(mut caller: Guest<'_>, fd: i32, iovs: i32, count: i32, nwritten: i32) -> wasmtime::Result<i32> {
@@ -431,7 +444,11 @@ fn path_open(
 }
 
 fn path_create_directory(mut caller: Guest<'_>, fd: i32, path: i32, path_len: i32) -> wasmtime::Result<i32> {
-    gated!(caller, |_memory, state| charge_entry(state), path_create_directory(fd, path, path_len))
+    gated!(
+        caller,
+        |memory, state| charge_new_name(memory, state, path, path_len),
+        path_create_directory(fd, path, path_len)
+    )
 }
 
 fn path_symlink(
@@ -442,7 +459,11 @@ fn path_symlink(
     new: i32,
     new_len: i32,
 ) -> wasmtime::Result<i32> {
-    gated!(caller, |_memory, state| charge_entry(state), path_symlink(old, old_len, fd, new, new_len))
+    gated!(
+        caller,
+        |memory, state| charge_new_name(memory, state, new, new_len),
+        path_symlink(old, old_len, fd, new, new_len)
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -458,8 +479,32 @@ fn path_link(
 ) -> wasmtime::Result<i32> {
     gated!(
         caller,
-        |_memory, state| charge_entry(state),
+        |memory, state| charge_new_name(memory, state, new, new_len),
         path_link(old_fd, old_flags, old, old_len, new_fd, new, new_len)
+    )
+}
+
+/// A rename creates no entry, but its new name must be one every host can hold.
+fn path_rename(
+    mut caller: Guest<'_>,
+    fd: i32,
+    old: i32,
+    old_len: i32,
+    new_fd: i32,
+    new: i32,
+    new_len: i32,
+) -> wasmtime::Result<i32> {
+    gated!(
+        caller,
+        |memory, _state| {
+            let range = guest_range(memory, new, new_len as u32 as usize);
+            match range.map(|range| std::str::from_utf8(&memory[range]).map(portable_path)) {
+                None => Some(ERRNO_FAULT),
+                Some(Ok(true)) => None,
+                Some(_) => Some(ERRNO_ILSEQ),
+            }
+        },
+        path_rename(fd, old, old_len, new_fd, new, new_len)
     )
 }
 

@@ -20,7 +20,7 @@ use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 pub use determinism::WALL_CLOCK_SECONDS;
 pub use limits::Limits;
-pub use scratch::{check_relative, remove_all_scratch_dirs, Scratch};
+pub use scratch::{check_relative, portable_path, remove_all_scratch_dirs, Scratch};
 
 use crate::outcome::{Stream, Termination};
 use determinism::{FixedWallClock, SeededRandom, VirtualClock, VirtualInodes, INSECURE_RANDOM_SEED};

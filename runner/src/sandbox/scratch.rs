@@ -86,7 +86,26 @@ impl Drop for Scratch {
     }
 }
 
-/// Accepts only plain relative paths: no root, no `..`, no `.` components, no backslashes.
+/// Whether every component of `path` is a name all of Linux, macOS and Windows can hold:
+/// none of `< > : " \ | ? *` or control characters, no trailing dot or space, and not a
+/// Windows device name (`CON`, `NUL`, `COM1`, ... with any extension).
+pub fn portable_path(path: &str) -> bool {
+    const DEVICES: [&str; 4] = ["CON", "PRN", "AUX", "NUL"];
+    path.split('/').filter(|part| !part.is_empty() && *part != "." && *part != "..").all(|part| {
+        let stem = part.split('.').next().unwrap_or("").to_ascii_uppercase();
+        let device = DEVICES.contains(&stem.as_str())
+            || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+                && stem.len() == 4
+                && stem.as_bytes()[3].is_ascii_digit());
+        !device
+            && !part.ends_with('.')
+            && !part.ends_with(' ')
+            && !part.chars().any(|c| c.is_control() || "<>:\"\\|?*".contains(c))
+    })
+}
+
+/// Accepts only plain relative paths: no root, no `..`, no `.` components, no backslashes,
+/// and only names every platform can hold.
 pub fn check_relative(name: &str) -> Result<()> {
     let plain = !name.is_empty()
         && !name.contains('\\')
@@ -94,6 +113,9 @@ pub fn check_relative(name: &str) -> Result<()> {
         && !name.split('/').any(|part| part.is_empty() || part == ".");
     if !plain {
         bail!("file name {name:?} must be a relative path without `.`, `..` or empty parts");
+    }
+    if !portable_path(name) {
+        bail!("file name {name:?} cannot exist on every platform (no `< > : \" \\ | ? *`, control characters, trailing dots or spaces, or device names such as NUL)");
     }
     Ok(())
 }

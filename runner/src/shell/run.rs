@@ -26,7 +26,7 @@ use cap_std::fs::{Dir, OpenOptions};
 
 use super::{Command, Connector, Fd, Pipeline, Redirect, Script};
 use crate::outcome::{Stream, Termination};
-use crate::sandbox::{Invocation, Limits, Program, RunOutput, Sandbox};
+use crate::sandbox::{portable_path, Invocation, Limits, Program, RunOutput, Sandbox};
 
 /// The one path outside the scratch directory a redirect may name.
 const DEV_NULL: &str = "/dev/null";
@@ -223,6 +223,9 @@ impl Line<'_> {
     fn open_output(&mut self, path: &str, append: bool) -> std::result::Result<Sink, &'static str> {
         if path == DEV_NULL {
             return Ok(Sink::Discard);
+        }
+        if !portable_path(path) {
+            return Err("not a name every platform can hold");
         }
         let mut options = OpenOptions::new();
         options.write(true).create(true);
