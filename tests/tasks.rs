@@ -31,6 +31,8 @@ fn real_program_tasks_are_the_size_of_mirrorcode_suites() {
     let listed = text(&output.stdout);
     let hexyl = listed.lines().find(|l| l.starts_with("hexyl\t")).expect("hexyl is listed");
     assert!(hexyl.contains("151 visible, 151 hidden"), "{hexyl}");
+    let choose = listed.lines().find(|l| l.starts_with("choose\t")).expect("choose is listed");
+    assert!(choose.contains("152 visible, 152 hidden"), "{choose}");
 }
 
 #[test]
@@ -60,4 +62,10 @@ fn fidelity_to_native_builds_with_differences_by_cause() {
     assert!(shown.contains("2 differ by OS error numbers"), "{shown}");
     assert!(shown.contains("visible/missing-file\n"), "{shown}");
     assert!(shown.contains("matches the native build on 300 of 302 cases (99.3%)"), "{shown}");
+
+    let output = mirror_run(&["fidelity", "choose", "-v"]);
+    assert_code(&output, 0);
+    let shown = text(&output.stdout);
+    assert!(shown.contains("2 differ by OS error numbers"), "{shown}");
+    assert!(shown.contains("matches the native build on 302 of 304 cases (99.3%)"), "{shown}");
 }
