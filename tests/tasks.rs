@@ -48,6 +48,8 @@ fn recipes_rebuild_the_pinned_references_byte_for_byte() {
     }
 }
 
+/// Fidelity runs cases through the host's POSIX `sh`.
+#[cfg(unix)]
 #[test]
 fn fidelity_to_native_builds_with_differences_by_cause() {
     let output = mirror_run(&["fidelity", "textstat", "-v"]);

@@ -13,6 +13,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
+use crate::files::{files_under, slash_path};
 use crate::sandbox::hex;
 
 /// The languages Mirror builds.
@@ -246,29 +247,12 @@ fn c_sources(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(source_files(dir)?.into_iter().filter(|p| p.extension().is_some_and(|e| e == "c")).collect())
 }
 
-/// Every file under `dir` that is source, sorted: not in `target/`, `.git/` or another
-/// hidden directory.
+/// Every file under `dir` that is source, sorted, as full paths: not in `target/`, `.git/`
+/// or another hidden directory.
 fn source_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(current) = stack.pop() {
-        for entry in std::fs::read_dir(&current).with_context(|| format!("cannot list {}", current.display()))? {
-            let entry = entry?;
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if name.starts_with('.') || (name == "target" && current == dir) {
-                continue;
-            }
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                stack.push(entry.path());
-            } else if kind.is_file() {
-                files.push(entry.path());
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
+    let hidden = |path: &Path| path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    let files = files_under(dir, |path| hidden(path) || path == Path::new("target"))?;
+    Ok(files.into_iter().filter(|path| !hidden(path)).map(|path| dir.join(path)).collect())
 }
 
 /// The toolchain's own account of its version; an error saying how to install it when it is
@@ -297,7 +281,7 @@ fn source_hash(dir: &Path, language: Language, program: Option<&str>, toolchain:
     field(program.unwrap_or("").as_bytes());
     for file in source_files(dir)? {
         let relative = file.strip_prefix(dir).unwrap_or(&file);
-        field(relative.to_string_lossy().replace('\\', "/").as_bytes());
+        field(slash_path(relative).as_bytes());
         field(&std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?);
     }
     Ok(hex(&hasher.finalize()))

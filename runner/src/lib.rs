@@ -9,6 +9,7 @@
 pub mod build;
 pub mod cache;
 pub mod fidelity;
+pub mod files;
 pub mod outcome;
 pub mod recipe;
 pub mod report;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use mirror::files::{files_under, slash_path};
 use mirror::outcome::Termination;
 use mirror::sandbox::{check_relative, Invocation, RunOutput, Scratch};
 use mirror::shell::run::Resolve;
@@ -85,7 +86,7 @@ impl ProbeInputs {
     fn prepare(&self, task: &Task) -> Result<(Scratch, Vec<u8>)> {
         let mut inputs = BTreeMap::new();
         if self.fixtures {
-            add_fixtures(&task.fixtures_dir(), "", &mut inputs)?;
+            add_fixtures(&task.fixtures_dir(), &mut inputs)?;
         }
         for spec in &self.files {
             let (name, path) = match spec.split_once('=') {
@@ -135,20 +136,13 @@ fn finish(run: RunOutput, scratch: Scratch) -> Result<ExitCode> {
     std::process::exit(code);
 }
 
-fn add_fixtures(dir: &std::path::Path, prefix: &str, inputs: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else { return Ok(()) };
-    for entry in entries {
-        let entry = entry?;
-        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
-        if entry.file_type()?.is_dir() {
-            add_fixtures(&entry.path(), &format!("{name}/"), inputs)?;
-        } else {
-            inputs.insert(
-                name,
-                std::fs::read(entry.path())
-                    .with_context(|| format!("cannot read fixture {}", entry.path().display()))?,
-            );
-        }
+fn add_fixtures(dir: &std::path::Path, inputs: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
+    for relative in files_under(dir, |_| false)? {
+        let path = dir.join(&relative);
+        inputs.insert(
+            slash_path(&relative),
+            std::fs::read(&path).with_context(|| format!("cannot read fixture {}", path.display()))?,
+        );
     }
     Ok(())
 }

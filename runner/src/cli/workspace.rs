@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use mirror::files::files_under;
 use mirror::task::{Split, Task};
 
 #[derive(clap::Args)]
@@ -98,15 +99,8 @@ fn copy_file(from: &Path, to: &Path) -> Result<()> {
 }
 
 fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(from) else { return Ok(()) };
-    for entry in entries {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_tree(&entry.path(), &target)?;
-        } else {
-            copy_file(&entry.path(), &target)?;
-        }
+    for relative in files_under(from, |_| false)? {
+        copy_file(&from.join(&relative), &to.join(&relative))?;
     }
     Ok(())
 }
