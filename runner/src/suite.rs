@@ -1,5 +1,6 @@
 //! Runs a set of cases through the sandbox, in parallel, with results in case order.
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -54,9 +55,9 @@ impl Resolve for Programs<'_> {
     }
 }
 
-/// Runs one case in a fresh scratch directory.
-pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case) -> Result<Outcome> {
-    let scratch = Scratch::new(&case.files).with_context(|| format!("case {}", case.name()))?;
+/// Runs one case in `scratch`, which is emptied and given the case's inputs first.
+pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch: &mut Scratch) -> Result<Outcome> {
+    scratch.prepare(&case.files).with_context(|| format!("case {}", case.name()))?;
     let run = programs
         .shell(sandbox, scratch.path())
         .run(&case.script, &case.stdin)
@@ -78,18 +79,26 @@ pub fn run_cases(
     let results: Mutex<Vec<Option<Result<Outcome>>>> = Mutex::new((0..cases.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, cases.len().max(1)) {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(case) = cases.get(index) else { return };
-                let result = run_case(sandbox, programs, case);
-                if let Ok(outcome) = &result {
-                    on_done(case, outcome);
-                }
-                let failed = result.is_err();
-                results.lock().expect("no worker panics holding the lock")[index] = Some(result);
-                if failed {
-                    // Stop handing out work: the run fails as a whole.
-                    next.store(cases.len(), Ordering::Relaxed);
+            scope.spawn(|| {
+                // One scratch directory per worker, emptied between its cases.
+                let mut scratch = None;
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(case) = cases.get(index) else { return };
+                    let result = match &mut scratch {
+                        Some(scratch) => run_case(sandbox, programs, case, scratch),
+                        None => Scratch::new(&BTreeMap::new())
+                            .and_then(|made| run_case(sandbox, programs, case, scratch.insert(made))),
+                    };
+                    if let Ok(outcome) = &result {
+                        on_done(case, outcome);
+                    }
+                    let failed = result.is_err();
+                    results.lock().expect("no worker panics holding the lock")[index] = Some(result);
+                    if failed {
+                        // Stop handing out work: the run fails as a whole.
+                        next.store(cases.len(), Ordering::Relaxed);
+                    }
                 }
             });
         }

@@ -23,7 +23,11 @@ pub fn remove_all_scratch_dirs() {
     std::mem::forget(live);
 }
 
-/// A fresh directory holding a case's input files; removed from the host when dropped.
+/// A directory holding a case's input files; removed from the host when dropped.
+///
+/// One scratch directory can serve many cases in turn: [`Scratch::prepare`] empties it and
+/// writes the next case's inputs, which costs far less than making and removing a directory
+/// per case. A guest sees no difference: the directory's contents are all it can observe.
 pub struct Scratch {
     dir: TempDir,
     inputs: BTreeMap<String, Vec<u8>>,
@@ -43,15 +47,36 @@ impl Scratch {
             live.insert(dir.path().to_path_buf());
             dir
         };
+        let mut scratch = Scratch { dir, inputs: BTreeMap::new() };
+        scratch.write_inputs(inputs)?;
+        Ok(scratch)
+    }
+
+    /// Empties the directory and writes the next case's inputs.
+    pub fn prepare(&mut self, inputs: &BTreeMap<String, Vec<u8>>) -> Result<()> {
+        for entry in std::fs::read_dir(self.dir.path()).context("cannot list the scratch directory")? {
+            let entry = entry?;
+            // file_type does not follow symlinks: a link a guest left is removed, never its target.
+            if entry.file_type()?.is_dir() {
+                std::fs::remove_dir_all(entry.path())?;
+            } else {
+                std::fs::remove_file(entry.path())?;
+            }
+        }
+        self.write_inputs(inputs)
+    }
+
+    fn write_inputs(&mut self, inputs: &BTreeMap<String, Vec<u8>>) -> Result<()> {
         for (name, content) in inputs {
             check_relative(name)?;
-            let path = dir.path().join(name);
+            let path = self.dir.path().join(name);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent)?;
             }
             std::fs::write(&path, content).with_context(|| format!("cannot write input file {name}"))?;
         }
-        Ok(Scratch { dir, inputs: inputs.clone() })
+        self.inputs = inputs.clone();
+        Ok(())
     }
 
     /// The host path to preopen.
