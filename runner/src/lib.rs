@@ -11,6 +11,7 @@ pub mod cache;
 pub mod fidelity;
 pub mod files;
 pub mod outcome;
+pub mod parallel;
 pub mod recipe;
 pub mod report;
 pub mod sandbox;

@@ -1,12 +1,11 @@
 //! Runs a set of cases through the sandbox, in parallel, with results in case order.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 
 use crate::outcome::Outcome;
+use crate::parallel;
 use crate::sandbox::{Program, Sandbox, Scratch};
 use crate::shell::run::{Resolve, Shell};
 use crate::task::{Case, Task};
@@ -66,8 +65,9 @@ pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch
     Ok(Outcome { termination: run.termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
 }
 
-/// Runs every case on up to `jobs` threads; `on_done` is told of each finished case. The
-/// outcomes are in `cases` order and do not depend on `jobs`.
+/// Runs every case on up to `jobs` threads, each with a scratch directory of its own;
+/// `on_done` is told of each finished case. The outcomes are in `cases` order and do not
+/// depend on `jobs`.
 pub fn run_cases(
     sandbox: &Sandbox,
     programs: &Programs<'_>,
@@ -75,40 +75,16 @@ pub fn run_cases(
     jobs: usize,
     on_done: &(dyn Fn(&Case, &Outcome) + Sync),
 ) -> Result<Vec<Outcome>> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<Outcome>>>> = Mutex::new((0..cases.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, cases.len().max(1)) {
-            scope.spawn(|| {
-                // One scratch directory per worker, emptied between its cases.
-                let mut scratch = None;
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(case) = cases.get(index) else { return };
-                    let result = match &mut scratch {
-                        Some(scratch) => run_case(sandbox, programs, case, scratch),
-                        None => Scratch::new(&BTreeMap::new())
-                            .and_then(|made| run_case(sandbox, programs, case, scratch.insert(made))),
-                    };
-                    if let Ok(outcome) = &result {
-                        on_done(case, outcome);
-                    }
-                    let failed = result.is_err();
-                    results.lock().expect("no worker panics holding the lock")[index] = Some(result);
-                    if failed {
-                        // Stop handing out work: the run fails as a whole.
-                        next.store(cases.len(), Ordering::Relaxed);
-                    }
-                }
-            });
-        }
-    });
-    results.into_inner().expect("workers are done").into_iter().flatten().collect()
-}
-
-/// The default number of parallel runs: the machine's cores.
-pub fn default_jobs() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    parallel::map_with(
+        cases,
+        jobs,
+        || Scratch::new(&BTreeMap::new()),
+        |scratch, case| {
+            let outcome = run_case(sandbox, programs, case, scratch)?;
+            on_done(case, &outcome);
+            Ok(outcome)
+        },
+    )
 }
 
 /// Loads the task's reference module, or `replacement` (a rebuild, say) in its place.

@@ -127,7 +127,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 impl RunOptions {
     fn jobs(&self) -> usize {
-        self.jobs.unwrap_or_else(mirror::suite::default_jobs).max(1)
+        self.jobs.unwrap_or_else(mirror::parallel::default_jobs).max(1)
     }
 
     fn sandbox(&self) -> Result<mirror::sandbox::Sandbox> {

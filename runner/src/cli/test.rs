@@ -68,10 +68,11 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     if let Some(shard) = args.shard {
         cases.retain(|case| shard.contains(&case.id));
     }
+    let loaded = mirror::parallel::map(&cases, args.run.jobs(), |case| Golden::load(&case.golden_path()))?;
     let mut goldens = Vec::new();
     let mut unusable = Vec::new();
-    for case in &cases {
-        match Golden::load(&case.golden_path())? {
+    for (case, golden) in cases.iter().zip(loaded) {
+        match golden {
             None => unusable.push(format!("{}: no golden", case.name())),
             Some(golden) if golden.inputs_sha256 != case.inputs_sha256 => {
                 unusable.push(format!("{}: stale golden (the case changed since it was recorded)", case.name()))

@@ -176,7 +176,7 @@ impl Task {
 
     /// Every case of the given splits, sorted by split then id. Ids are unique across splits.
     pub fn cases(&self, splits: &[Split]) -> Result<Vec<Case>> {
-        let mut cases = Vec::new();
+        let mut files = Vec::new();
         for &split in splits {
             let dir = self.split_dir(split);
             let entries = match std::fs::read_dir(&dir) {
@@ -184,19 +184,19 @@ impl Task {
                 Err(err) if err.kind() == std::io::ErrorKind::NotFound => continue,
                 Err(err) => return Err(err).with_context(|| format!("cannot list {}", dir.display())),
             };
-            let mut paths: Vec<PathBuf> = entries
-                .map(|entry| entry.map(|e| e.path()))
-                .collect::<std::io::Result<_>>()
-                .with_context(|| format!("cannot list {}", dir.display()))?;
-            paths.retain(|p| {
-                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                name.ends_with(".toml") && !name.ends_with(".golden.toml")
-            });
-            paths.sort();
-            for path in paths {
-                cases.push(Case::load(&path, split, self)?);
+            for entry in entries {
+                let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if name.ends_with(".toml") && !name.ends_with(".golden.toml") {
+                    files.push((path, split));
+                }
             }
         }
+        // Loaded in split order, so that the first bad file reported is the same as before.
+        files.sort_by(|(a, a_split), (b, b_split)| (a_split, a).cmp(&(b_split, b)));
+        let mut cases = crate::parallel::map(&files, crate::parallel::default_jobs(), |(path, split)| {
+            Case::load(path, *split, self)
+        })?;
         cases.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
         let mut seen = std::collections::HashMap::new();
         for case in &cases {
