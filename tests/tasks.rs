@@ -33,6 +33,8 @@ fn real_program_tasks_are_the_size_of_mirrorcode_suites() {
     assert!(hexyl.contains("151 visible, 151 hidden"), "{hexyl}");
     let choose = listed.lines().find(|l| l.starts_with("choose\t")).expect("choose is listed");
     assert!(choose.contains("152 visible, 152 hidden"), "{choose}");
+    let nonogrid = listed.lines().find(|l| l.starts_with("nonogrid\t")).expect("nonogrid is listed");
+    assert!(nonogrid.contains("150 visible, 150 hidden"), "{nonogrid}");
 }
 
 #[test]
