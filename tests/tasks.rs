@@ -35,6 +35,8 @@ fn real_program_tasks_are_the_size_of_mirrorcode_suites() {
     assert!(choose.contains("152 visible, 152 hidden"), "{choose}");
     let nonogrid = listed.lines().find(|l| l.starts_with("nonogrid\t")).expect("nonogrid is listed");
     assert!(nonogrid.contains("150 visible, 150 hidden"), "{nonogrid}");
+    let jq = listed.lines().find(|l| l.starts_with("jq\t")).expect("jq is listed");
+    assert!(jq.contains("174 visible, 173 hidden"), "{jq}");
 }
 
 #[test]
@@ -72,4 +74,20 @@ fn fidelity_to_native_builds_with_differences_by_cause() {
     let shown = text(&output.stdout);
     assert!(shown.contains("2 differ by OS error numbers"), "{shown}");
     assert!(shown.contains("matches the native build on 302 of 304 cases (99.3%)"), "{shown}");
+}
+
+/// jq's reference is C: its recipe needs clang with wasi-libc, which CI installs.
+#[cfg(unix)]
+#[test]
+fn jq_built_from_c_matches_its_native_build() {
+    let clang = std::process::Command::new("clang").arg("--version").output().is_ok_and(|o| o.status.success());
+    let wasi_libc = std::path::Path::new("/usr/include/wasm32-wasi/stdio.h").is_file();
+    if !(clang && wasi_libc) {
+        assert!(std::env::var_os("MIRROR_REQUIRE_TOOLCHAINS").is_none(), "clang with wasi-libc is required here");
+        eprintln!("skipped: clang with wasi-libc is not installed (.ci/run installs it)");
+        return;
+    }
+    let output = mirror_run(&["fidelity", "jq"]);
+    assert_code(&output, 0);
+    assert!(text(&output.stdout).contains("matches the native build on 347 of 347 cases (100.0%)"), "{}", text(&output.stdout));
 }

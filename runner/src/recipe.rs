@@ -12,6 +12,11 @@
 //! # or a package of this repository, by path from the task directory:
 //! path = "../../guest-tools/textstat"
 //! bin = "textstat"
+//!
+//! # or a script, run as `bash SCRIPT wasi|native OUT_DIR`, that leaves OUT_DIR/BIN.wasm
+//! # (wasi) or OUT_DIR/BIN (native):
+//! script = "../../guest-tools/jq/build.sh"
+//! bin = "jq"
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -31,6 +36,7 @@ pub struct Recipe {
     pub krate: Option<String>,
     pub version: Option<String>,
     pub path: Option<PathBuf>,
+    pub script: Option<PathBuf>,
     pub bin: Option<String>,
     #[serde(default)]
     pub features: Vec<String>,
@@ -54,17 +60,19 @@ pub enum Target {
 impl Recipe {
     /// Checks that the recipe names one source: a crate and version, or a path.
     pub fn check(&self) -> Result<()> {
-        match (&self.krate, &self.version, &self.path) {
-            (Some(_), Some(_), None) | (None, None, Some(_)) => Ok(()),
-            _ => bail!("reference.build names either `crate` and `version`, or `path`"),
+        match (&self.krate, &self.version, &self.path, &self.script) {
+            (Some(_), Some(_), None, None) | (None, None, Some(_), None) => Ok(()),
+            (None, None, None, Some(_)) if self.bin.is_some() => Ok(()),
+            _ => bail!("reference.build names `crate` and `version`, or `path`, or `script` and `bin`"),
         }
     }
 
     /// A one-line account of the source.
     pub fn describe(&self) -> String {
-        match (&self.krate, &self.version, &self.path) {
-            (Some(name), Some(version), _) => format!("crate {name} {version}"),
-            (_, _, Some(path)) => format!("package at {}", path.display()),
+        match (&self.krate, &self.version, &self.path, &self.script) {
+            (Some(name), Some(version), _, _) => format!("crate {name} {version}"),
+            (_, _, Some(path), _) => format!("package at {}", path.display()),
+            (_, _, _, Some(script)) => format!("script {}", script.display()),
             _ => "no source".into(),
         }
     }
@@ -75,6 +83,9 @@ impl Recipe {
         let key = self.key(target);
         let work = work.join(&key[..16]);
         std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
+        if let Some(script) = &self.script {
+            return self.build_with_script(&task_dir.join(script), target, &work);
+        }
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
         let target_dir = work.join("target");
@@ -108,7 +119,7 @@ impl Recipe {
                 };
                 profile_dir.join(&bin_name)
             }
-            _ => bail!("reference.build names either `crate` and `version`, or `path`"),
+            _ => bail!("reference.build names `crate` and `version`, or `path`, or `script` and `bin`"),
         };
         command.args(["--bin", &bin_name]);
         if !self.default_features {
@@ -130,6 +141,23 @@ impl Recipe {
         };
         if !built.is_file() {
             bail!("cargo succeeded but {} is not there", built.display());
+        }
+        Ok(built)
+    }
+
+    fn build_with_script(&self, script: &Path, target: Target, work: &Path) -> Result<PathBuf> {
+        let bin = self.bin.as_deref().context("a script recipe names its `bin`")?;
+        let which = if target == Target::Wasi { "wasi" } else { "native" };
+        let output = Command::new("bash").arg(script).arg(which).arg(work).output().context("cannot run bash")?;
+        if !output.status.success() {
+            bail!("building the reference ({}) failed:\n{}", self.describe(), String::from_utf8_lossy(&output.stderr));
+        }
+        let built = match target {
+            Target::Wasi => work.join(format!("{bin}.wasm")),
+            Target::Native => work.join(bin).with_extension(std::env::consts::EXE_EXTENSION),
+        };
+        if !built.is_file() {
+            bail!("{} succeeded but {} is not there", script.display(), built.display());
         }
         Ok(built)
     }
