@@ -6,13 +6,7 @@ set -euo pipefail
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/fetch/src"
-printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nfd-lock = "=4.0.4"\n[workspace]\n' \
-    > "$work/fetch/Cargo.toml"
-echo 'fn main() {}' > "$work/fetch/src/main.rs"
-cargo fetch -q --manifest-path "$work/fetch/Cargo.toml"
-source=$(cargo metadata -q --format-version 1 --manifest-path "$work/fetch/Cargo.toml" \
-    | python3 -c 'import json,sys,os; m=json.load(sys.stdin); p=[p for p in m["packages"] if p["name"]=="fd-lock"][0]; print(os.path.dirname(p["manifest_path"]))')
+source=$("$(dirname "$0")/../fetch-crate-source.sh" fd-lock 4.0.4)
 cp -r "$source" "$work/fd-lock"
 sed -i 's/        pub use unsupported;/        pub use unsupported::*;\n        pub(crate) use std::os::fd::AsFd as AsOpenFile;/' "$work/fd-lock/src/sys/mod.rs"
 sed -i -e 's/std::os::unix::io::AsRawFd/std::os::fd::AsFd/' -e 's/AsRawFd/AsFd/g' "$work"/fd-lock/src/sys/unsupported/*.rs

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds jq 1.6 (relative paths keep the module the same from one build to the next) from the C sources vendored in the crate jq-src 0.4.1, without oniguruma
+# Builds jq 1.6 from the C sources vendored in the crate jq-src 0.4.1, without oniguruma
 # (so test, match, capture, scan, split/2, splits, sub and gsub report that regexes are
-# unavailable). Usage: build.sh wasi|native OUT_DIR; writes OUT_DIR/jq.wasm or OUT_DIR/jq.
+# unavailable). Sources compile by relative path, so that rebuilds give the same bytes. Usage: build.sh wasi|native OUT_DIR; writes OUT_DIR/jq.wasm or OUT_DIR/jq.
 # wasi needs clang with wasi-libc (apt-get install -y --no-install-recommends clang lld
 # wasi-libc libclang-rt-dev-wasm32); native needs a C compiler.
 set -euo pipefail
@@ -11,14 +11,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Fetch the pinned crate into cargo's registry and find its sources.
-mkdir -p "$work/fetch/src"
-printf '[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\njq-src = "=0.4.1"\n[workspace]\n' \
-    > "$work/fetch/Cargo.toml"
-echo 'fn main() {}' > "$work/fetch/src/main.rs"
-cargo fetch -q --manifest-path "$work/fetch/Cargo.toml"
-jq=$(cargo metadata -q --format-version 1 --manifest-path "$work/fetch/Cargo.toml" \
-    | python3 -c 'import json,sys,os; m=json.load(sys.stdin); p=[p for p in m["packages"] if p["name"]=="jq-src"][0]; print(os.path.dirname(p["manifest_path"]))')/modules/jq
+jq="$("$here/../fetch-crate-source.sh" jq-src 0.4.1)/modules/jq"
 
 mkdir -p "$work/src"
 cp "$jq"/src/*.c "$jq"/src/*.h "$jq"/src/builtin.jq "$work/src/"
