@@ -89,5 +89,9 @@ fn jq_built_from_c_matches_its_native_build() {
     }
     let output = mirror_run(&["fidelity", "jq"]);
     assert_code(&output, 0);
-    assert!(text(&output.stdout).contains("matches the native build on 347 of 347 cases (100.0%)"), "{}", text(&output.stdout));
+    assert!(
+        text(&output.stdout).contains("matches the native build on 347 of 347 cases (100.0%)"),
+        "{}",
+        text(&output.stdout)
+    );
 }

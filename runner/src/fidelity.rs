@@ -14,6 +14,7 @@ use anyhow::{Context, Result};
 use crate::outcome::FileChanges;
 use crate::sandbox::Scratch;
 use crate::task::{Case, Golden, Task};
+use crate::verdict::{differing, Aspect};
 
 /// Why a native run differs from the golden.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -92,15 +93,11 @@ fn signal(_: &std::process::ExitStatus) -> u32 {
 
 /// `None` when the native run matches the golden exactly, else the likeliest cause.
 pub fn compare(golden: &Golden, native: &NativeRun, program: &str, bin_dir: &Path) -> Option<Cause> {
-    let same = |a: &[u8], b: &[u8]| a == b;
-    let files_same = golden.files == native.files;
-    if golden.status == native.status
-        && same(&golden.stdout, &native.stdout)
-        && same(&golden.stderr, &native.stderr)
-        && files_same
-    {
+    let differs = differing(golden, native.status, &native.stdout, &native.stderr, &native.files);
+    if differs.is_empty() {
         return None;
     }
+    let files_same = !differs.contains(&Aspect::Files);
     let texts = [(&golden.stdout, &native.stdout), (&golden.stderr, &native.stderr)];
     let equal_after = |normalize: &dyn Fn(&str) -> String| {
         golden.status == native.status
@@ -116,10 +113,10 @@ pub fn compare(golden: &Golden, native: &NativeRun, program: &str, bin_dir: &Pat
     if equal_after(&|text: &str| without_errno(&text.replace(&native_path, program))) {
         return Some(Cause::ProgramName);
     }
-    if golden.status == native.status && golden.stdout == native.stdout && files_same {
+    if differs == [Aspect::Stderr] {
         return Some(Cause::ErrorText);
     }
-    if golden.status != native.status {
+    if differs.contains(&Aspect::Status) {
         return Some(Cause::Status);
     }
     Some(Cause::Other)

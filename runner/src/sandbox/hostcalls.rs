@@ -376,14 +376,19 @@ fn charge_entry(state: &mut GuestState) -> Option<i32> {
     (!state.writes.take_file()).then_some(ERRNO_NOSPC)
 }
 
-/// Refuses to create a name some host file systems cannot hold (`EILSEQ` on every host, so
-/// that no guest sees a difference), else charges it as one entry.
-fn charge_new_name(memory: &[u8], state: &mut GuestState, path: i32, path_len: i32) -> Option<i32> {
+/// `EILSEQ` for a new name some host file system cannot hold (on every host, so that no
+/// guest sees a difference), `EFAULT` for one outside memory, else nothing.
+fn refuse_unportable_name(memory: &[u8], path: i32, path_len: i32) -> Option<i32> {
     let Some(range) = guest_range(memory, path, path_len as u32 as usize) else { return Some(ERRNO_FAULT) };
     match std::str::from_utf8(&memory[range]) {
-        Ok(name) if portable_path(name) => charge_entry(state),
+        Ok(name) if portable_path(name) => None,
         _ => Some(ERRNO_ILSEQ),
     }
+}
+
+/// Refuses a name no host can hold, else charges it as one created entry.
+fn charge_new_name(memory: &[u8], state: &mut GuestState, path: i32, path_len: i32) -> Option<i32> {
+    refuse_unportable_name(memory, path, path_len).or_else(|| charge_entry(state))
 }
 
 /// Charges an open with `O_CREAT` as a created file when the path does not exist yet.
@@ -496,14 +501,7 @@ fn path_rename(
 ) -> wasmtime::Result<i32> {
     gated!(
         caller,
-        |memory, _state| {
-            let range = guest_range(memory, new, new_len as u32 as usize);
-            match range.map(|range| std::str::from_utf8(&memory[range]).map(portable_path)) {
-                None => Some(ERRNO_FAULT),
-                Some(Ok(true)) => None,
-                Some(_) => Some(ERRNO_ILSEQ),
-            }
-        },
+        |memory, _state| refuse_unportable_name(memory, new, new_len),
         path_rename(fd, old, old_len, new_fd, new, new_len)
     )
 }
