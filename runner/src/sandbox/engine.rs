@@ -2,25 +2,23 @@
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, Module, PoolingAllocationConfig, WasmFeatures};
-
-/// Engine epochs per second: the granularity of the wall-clock backstop.
-pub const EPOCH_TICKS_PER_SECOND: u64 = 10;
 
 /// Linear memory a pooled slot keeps mapped between instances, so that reusing a slot costs
 /// no munmap and TLB flush across cores.
 const KEEP_RESIDENT_BYTES: usize = 2 << 20;
 
-/// Builds the engine: deterministic float and SIMD semantics, no threads, fuel metering,
-/// epoch interruption for the backstop, and a pooling allocator with `slots` instances.
+/// Builds the engine: deterministic float and SIMD semantics, no threads, fuel metering (which
+/// also paces the wall-clock backstop, see `backstop`), and a pooling allocator with `slots`
+/// instances and their stacks.
 pub fn build_engine(slots: u32) -> Result<Engine> {
     let mut pool = PoolingAllocationConfig::new();
     pool.total_core_instances(slots)
         .total_memories(slots)
         .total_tables(slots)
+        .total_stacks(slots)
         .max_memories_per_module(1)
         .max_tables_per_module(4)
         .table_elements(1 << 20)
@@ -30,30 +28,12 @@ pub fn build_engine(slots: u32) -> Result<Engine> {
     let mut config = Config::new();
     config
         .consume_fuel(true)
-        .epoch_interruption(true)
         .cranelift_nan_canonicalization(true)
         .relaxed_simd_deterministic(true)
         .wasm_features(WasmFeatures::THREADS | WasmFeatures::SHARED_EVERYTHING_THREADS, false)
         .parallel_compilation(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-    let engine = Engine::new(&config).map_err(anyhow::Error::from).context("cannot start the Wasmtime engine")?;
-    start_epoch_ticker(&engine);
-    Ok(engine)
-}
-
-/// Advances the engine's epoch in the background until the engine is dropped.
-fn start_epoch_ticker(engine: &Engine) {
-    let weak = engine.weak();
-    std::thread::Builder::new()
-        .name("mirror-epoch".into())
-        .spawn(move || loop {
-            std::thread::sleep(Duration::from_millis(1000 / EPOCH_TICKS_PER_SECOND));
-            match weak.upgrade() {
-                Some(engine) => engine.increment_epoch(),
-                None => return,
-            }
-        })
-        .expect("spawning the epoch thread");
+    Engine::new(&config).map_err(anyhow::Error::from).context("cannot start the Wasmtime engine")
 }
 
 /// Compiles `bytes`, or loads the artifact an earlier run left in `cache_dir`.

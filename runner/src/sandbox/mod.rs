@@ -3,6 +3,7 @@
 //! The sandbox knows modules, invocations and what a run produced; it knows nothing of tasks,
 //! goldens or verdicts.
 
+mod backstop;
 mod determinism;
 mod engine;
 mod guest;
@@ -11,6 +12,7 @@ mod limits;
 mod scratch;
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -166,16 +168,19 @@ impl Sandbox {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.memory);
         store.set_fuel(limits.fuel).map_err(anyhow::Error::from)?;
-        store.set_epoch_deadline(limits.wall_seconds.saturating_mul(engine::EPOCH_TICKS_PER_SECOND).max(1));
-        store.epoch_deadline_trap();
+        store.fuel_async_yield_interval(Some(backstop::FUEL_SLICE)).map_err(anyhow::Error::from)?;
 
-        let result = program
-            .pre
-            .instantiate(&mut store)
-            .and_then(|instance| instance.get_typed_func::<(), ()>(&mut store, "_start"))
-            .and_then(|start| start.call(&mut store, ()));
+        let deadline = Instant::now() + Duration::from_secs(limits.wall_seconds);
+        let result = backstop::run_until(deadline, async {
+            let instance = program.pre.instantiate_async(&mut store).await?;
+            let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+            start.call_async(&mut store, ()).await
+        });
         let fuel_used = limits.fuel - store.get_fuel().unwrap_or(0);
-        let mut termination = classify(result);
+        let mut termination = match result {
+            Some(result) => classify(result),
+            None => Termination::WallClockExceeded,
+        };
         if store.data().writes.exceeded {
             termination = Termination::FilesExceeded;
         }
@@ -222,7 +227,6 @@ fn classify(result: wasmtime::Result<()>) -> Termination {
     }
     match err.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => Termination::FuelExhausted,
-        Some(Trap::Interrupt) => Termination::WallClockExceeded,
         Some(trap) => Termination::Trapped(trap.to_string()),
         None => Termination::Trapped(err.root_cause().to_string()),
     }
