@@ -115,7 +115,7 @@ fn a_module_declaring_more_memory_than_allowed_is_a_memory_limit() {
     let sandbox = Sandbox::new(1, None).unwrap();
     let module = wat::parse_str(r#"(module (memory (export "memory") 20000) (func (export "_start")))"#).unwrap();
     let program = sandbox.load_bytes(&module).unwrap();
-    let scratch = Scratch::new(&BTreeMap::new()).unwrap();
+    let mut scratch = Scratch::new(&BTreeMap::new()).unwrap();
     let limits = Limits { memory_mib: 64, ..Limits::default() };
     let args = ["big".to_string()];
     let invocation = Invocation { args: &args, env: &[], stdin: b"", stderr_joins_stdout: false, limits: &limits };
@@ -209,7 +209,7 @@ fn damaged_modules_never_panic_the_runner() {
             }
         };
         loaded += 1;
-        let scratch = Scratch::new(&BTreeMap::new()).unwrap();
+        let mut scratch = Scratch::new(&BTreeMap::new()).unwrap();
         let args = ["hostile".to_string(), "ok".to_string()];
         let invocation = Invocation { args: &args, env: &[], stdin: b"", stderr_joins_stdout: false, limits: &limits };
         sandbox.run(&program, &invocation, scratch.path()).expect("a loaded module runs to some termination");

@@ -18,7 +18,7 @@ fn hostile(sandbox: &Sandbox) -> Program {
 
 fn run_with(sandbox: &Sandbox, program: &Program, args: &[&str], limits: &Limits) -> (RunOutput, Scratch) {
     let argv: Vec<String> = std::iter::once("hostile").chain(args.iter().copied()).map(String::from).collect();
-    let scratch = Scratch::new(&BTreeMap::new()).expect("scratch");
+    let mut scratch = Scratch::new(&BTreeMap::new()).expect("scratch");
     let invocation = Invocation { args: &argv, env: &[], stdin: b"some input\n", stderr_joins_stdout: false, limits };
     let output = sandbox.run(program, &invocation, scratch.path()).expect("run");
     (output, scratch)
@@ -96,7 +96,7 @@ fn creating_files_past_the_cap_is_refused_and_reported() {
     let sandbox = sandbox();
     let program = hostile(&sandbox);
     let limits = small_limits();
-    let (output, scratch) = run_with(&sandbox, &program, &["files"], &limits);
+    let (output, mut scratch) = run_with(&sandbox, &program, &["files"], &limits);
     assert_eq!(output.termination, Termination::FilesExceeded);
     assert_eq!(output.stdout, format!("could not create file {}\n", limits.files_created).into_bytes());
     assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), limits.files_created as usize);
@@ -107,7 +107,7 @@ fn writing_bytes_past_the_cap_is_refused_and_reported() {
     let sandbox = sandbox();
     let program = hostile(&sandbox);
     let limits = small_limits();
-    let (output, scratch) = run_with(&sandbox, &program, &["bytes"], &limits);
+    let (output, mut scratch) = run_with(&sandbox, &program, &["bytes"], &limits);
     assert_eq!(output.termination, Termination::FilesExceeded);
     let size = std::fs::metadata(scratch.path().join("big.bin")).unwrap().len();
     assert!(size <= limits.file_bytes_written, "the host file stayed within the cap: {size}");
@@ -155,7 +155,7 @@ impl Resolve for HostileLine {
 }
 
 fn run_line(sandbox: &Sandbox, programs: &HostileLine, line: &str, limits: &Limits) -> RunOutput {
-    let scratch = Scratch::new(&BTreeMap::new()).expect("scratch");
+    let mut scratch = Scratch::new(&BTreeMap::new()).expect("scratch");
     let shell = Shell { sandbox, programs, env: &[], limits, scratch: scratch.path() };
     shell.run(&mirror::shell::parse(line).expect("line parses"), b"").expect("line runs")
 }

@@ -55,7 +55,7 @@ pub struct NativeRun {
 /// Runs `case` natively with `bin_dir` (holding the native program under the task's program
 /// name) first on `PATH`.
 pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<NativeRun> {
-    let scratch = Scratch::new(&case.files)?;
+    let mut scratch = Scratch::new(&case.files)?;
     let path = format!("{}:/usr/local/bin:/usr/bin:/bin", bin_dir.display());
     let mut child = Command::new("sh")
         .arg("-c")

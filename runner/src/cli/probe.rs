@@ -56,7 +56,7 @@ pub struct ShArgs {
 
 pub fn exec(args: ExecArgs) -> Result<ExitCode> {
     let task = Task::find(&args.task)?;
-    let (scratch, stdin) = args.inputs.prepare(&task)?;
+    let (mut scratch, stdin) = args.inputs.prepare(&task)?;
     let sandbox = args.inputs.cache.sandbox(1)?;
     let program = load_reference(&sandbox, &task, None)?;
     let argv: Vec<String> = std::iter::once(task.program.clone()).chain(args.args).collect();
@@ -69,7 +69,7 @@ pub fn exec(args: ExecArgs) -> Result<ExitCode> {
 pub fn sh(args: ShArgs) -> Result<ExitCode> {
     let task = Task::find(&args.task)?;
     let script = mirror::shell::parse(&args.line).with_context(|| format!("cannot parse {:?}", args.line))?;
-    let (scratch, stdin) = args.inputs.prepare(&task)?;
+    let (mut scratch, stdin) = args.inputs.prepare(&task)?;
     let sandbox = args.inputs.cache.sandbox(1)?;
     let program = load_reference(&sandbox, &task, None)?;
     let programs = Programs::with_every_tool(&sandbox, &task, &program)?;

@@ -1,6 +1,7 @@
 //! The per-case scratch directory: the only part of the host a guest can reach.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fs::FileType;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -31,6 +32,10 @@ pub fn remove_all_scratch_dirs() {
 pub struct Scratch {
     dir: TempDir,
     inputs: BTreeMap<String, Vec<u8>>,
+    /// What the directory holds at its top level, known without listing it once
+    /// [`Scratch::changes`] has read it back: `prepare` then removes these rather than list
+    /// the directory again.
+    known_top_level: Option<Vec<(PathBuf, FileType)>>,
 }
 
 impl Scratch {
@@ -47,20 +52,23 @@ impl Scratch {
             live.insert(dir.path().to_path_buf());
             dir
         };
-        let mut scratch = Scratch { dir, inputs: BTreeMap::new() };
+        let mut scratch = Scratch { dir, inputs: BTreeMap::new(), known_top_level: None };
         scratch.write_inputs(inputs)?;
         Ok(scratch)
     }
 
     /// Empties the directory and writes the next case's inputs.
     pub fn prepare(&mut self, inputs: &BTreeMap<String, Vec<u8>>) -> Result<()> {
-        for entry in std::fs::read_dir(self.dir.path()).context("cannot list the scratch directory")? {
-            let entry = entry?;
-            // file_type does not follow symlinks: a link a guest left is removed, never its target.
-            if entry.file_type()?.is_dir() {
-                std::fs::remove_dir_all(entry.path())?;
+        let top_level = match self.known_top_level.take() {
+            Some(known) => known,
+            None => list(self.dir.path()).context("cannot list the scratch directory")?,
+        };
+        for (path, kind) in top_level {
+            // A symlink is not a directory here: removing it never touches its target.
+            if kind.is_dir() {
+                std::fs::remove_dir_all(&path)?;
             } else {
-                std::fs::remove_file(entry.path())?;
+                std::fs::remove_file(&path)?;
             }
         }
         self.write_inputs(inputs)
@@ -79,15 +87,17 @@ impl Scratch {
         Ok(())
     }
 
-    /// The host path to preopen.
-    pub fn path(&self) -> &Path {
+    /// The host path to preopen. Whoever has it may change the directory, so what
+    /// [`Scratch::changes`] saw of it is no longer trusted.
+    pub fn path(&mut self) -> &Path {
+        self.known_top_level = None;
         self.dir.path()
     }
 
     /// Reads back what the guest left, as changes against the inputs, in sorted order.
-    pub fn changes(&self) -> Result<FileChanges> {
+    pub fn changes(&mut self) -> Result<FileChanges> {
         let mut found = BTreeMap::new();
-        walk(self.dir.path(), "", &mut found)?;
+        self.known_top_level = Some(walk(self.dir.path(), "", &mut found)?);
         let mut changes = FileChanges::default();
         for name in self.inputs.keys() {
             if !matches!(found.get(name), Some(Entry::File(_))) {
@@ -145,23 +155,88 @@ pub fn check_relative(name: &str) -> Result<()> {
     Ok(())
 }
 
-fn walk(dir: &Path, prefix: &str, found: &mut BTreeMap<String, Entry>) -> Result<()> {
-    let mut names: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
-    names.sort_by_key(|entry| entry.file_name());
-    if names.is_empty() && !prefix.is_empty() {
+/// The entries of `dir` and their types (symlinks not followed), sorted by name.
+fn list(dir: &Path) -> Result<Vec<(PathBuf, FileType)>> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        entries.push((entry.path(), entry.file_type()?));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
+}
+
+/// Reads what is under `dir` into `found`, keyed by `prefix` and the `/`-separated path; the
+/// entries of `dir` itself.
+fn walk(dir: &Path, prefix: &str, found: &mut BTreeMap<String, Entry>) -> Result<Vec<(PathBuf, FileType)>> {
+    let entries = list(dir)?;
+    if entries.is_empty() && !prefix.is_empty() {
         found.insert(prefix.trim_end_matches('/').to_string(), Entry::Directory);
     }
-    for entry in names {
-        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
-        let kind = entry.file_type()?;
+    for (path, kind) in &entries {
+        let file_name = path.file_name().unwrap_or_default().to_string_lossy();
+        let name = format!("{prefix}{file_name}");
         if kind.is_symlink() {
-            let target = std::fs::read_link(entry.path())?;
+            let target = std::fs::read_link(path)?;
             found.insert(name, Entry::Symlink(target.to_string_lossy().replace('\\', "/")));
         } else if kind.is_dir() {
-            walk(&entry.path(), &format!("{name}/"), found)?;
+            walk(path, &format!("{name}/"), found)?;
         } else {
-            found.insert(name, Entry::File(std::fs::read(entry.path())?));
+            found.insert(name, Entry::File(std::fs::read(path)?));
         }
     }
-    Ok(())
+    Ok(entries)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inputs(names: &[&str]) -> BTreeMap<String, Vec<u8>> {
+        names.iter().map(|name| (name.to_string(), name.as_bytes().to_vec())).collect()
+    }
+
+    fn contents(dir: &Path) -> Vec<String> {
+        let mut found = BTreeMap::new();
+        walk(dir, "", &mut found).unwrap();
+        found.into_keys().collect()
+    }
+
+    /// Leaves a file, a nested directory and a symlink to a file outside, as a guest might.
+    fn litter(dir: &Path, outside: &Path) {
+        std::fs::write(dir.join("left.txt"), "x").unwrap();
+        std::fs::create_dir_all(dir.join("sub/deeper")).unwrap();
+        std::fs::write(dir.join("sub/deeper/f"), "y").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(outside, dir.join("link")).unwrap();
+    }
+
+    #[test]
+    fn prepare_leaves_only_the_next_inputs_whether_or_not_changes_read_the_directory() {
+        let outside = tempfile::tempdir().unwrap();
+        let target = outside.path().join("target.txt");
+        std::fs::write(&target, "keep me").unwrap();
+        let mut scratch = Scratch::new(&inputs(&["a.txt"])).unwrap();
+        for read_back in [true, false] {
+            let dir = scratch.path().to_path_buf();
+            litter(&dir, &target);
+            if read_back {
+                let changes = scratch.changes().unwrap();
+                assert!(changes.written.contains_key("left.txt"), "{changes:?}");
+            }
+            scratch.prepare(&inputs(&["b.txt", "c/d.txt"])).unwrap();
+            assert_eq!(contents(&dir), ["b.txt", "c/d.txt"]);
+            assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+            scratch.prepare(&inputs(&["a.txt"])).unwrap();
+        }
+    }
+
+    #[test]
+    fn handing_out_the_path_forgets_what_changes_saw() {
+        let mut scratch = Scratch::new(&BTreeMap::new()).unwrap();
+        scratch.changes().unwrap();
+        std::fs::write(scratch.path().join("written-after.txt"), "z").unwrap();
+        scratch.prepare(&BTreeMap::new()).unwrap();
+        assert!(contents(scratch.path()).is_empty());
+    }
 }
