@@ -69,7 +69,7 @@ fn the_imperfect_candidate_fails_where_it_differs() {
     assert_code(&output, 1);
     let report = read_json(&json_path);
     assert_eq!(report["format"], "mirror-report");
-    assert_eq!(report["version"], 1);
+    assert_eq!(report["version"], 2);
     assert_eq!(report["digest"].as_str().unwrap().len(), 64);
     assert_eq!(report["solved"], false);
     let failures: BTreeMap<String, String> = report["cases"]
@@ -165,6 +165,24 @@ fn the_split_option_selects_cases_and_the_digest_is_stable() {
     }
     assert_eq!(digests[0], digests[1], "the digest does not depend on -j");
     assert_ne!(digests[0], digests[2]);
+}
+
+#[test]
+fn a_run_without_a_json_report_shows_the_same_failures_and_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let json_path = dir.path().join("report.json");
+    let with_json = mirror_run(&["test", TASK, "--candidate", IMPERFECT, "--json", json_path.to_str().unwrap()]);
+    // Without --json, passing cases keep only their digest and fuel.
+    let without = mirror_run(&["test", TASK, "--candidate", IMPERFECT, "-v"]);
+    assert_code(&without, 1);
+    let shown = |output: &std::process::Output| -> String {
+        text(&output.stdout).lines().filter(|l| !l.starts_with("time:") && !l.starts_with("PASS")).collect()
+    };
+    assert_eq!(shown(&with_json), shown(&without));
+    let digest = format!("digest: {}", read_json(&json_path)["digest"].as_str().unwrap());
+    assert!(text(&without.stdout).contains(&digest), "{}", text(&without.stdout));
+    let passes = text(&without.stdout).lines().filter(|l| l.starts_with("PASS") && l.contains("fuel ")).count();
+    assert_eq!(passes, 53, "-v lists each passing case with its fuel");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-use crate::task::Case;
+use crate::task::CaseFile;
 
 /// One of `count` disjoint parts of a suite; `index` counts from 1.
 ///
@@ -49,7 +49,7 @@ impl fmt::Display for Shard {
 
 /// Whether `case` matches any of `patterns`: globs (`*` any run of characters, `?` one) over
 /// the case's id or its `split/id`. No patterns match every case.
-pub fn matches_filter(case: &Case, patterns: &[String]) -> bool {
+pub fn matches_filter(case: &CaseFile, patterns: &[String]) -> bool {
     patterns.is_empty() || patterns.iter().any(|p| glob(p, &case.id) || glob(p, &case.name()))
 }
 

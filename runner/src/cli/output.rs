@@ -61,6 +61,11 @@ impl ReportArgs {
         Style { color, verbosity }
     }
 
+    /// Whether some report asked for holds every case's outputs, not only the failures'.
+    pub fn wants_every_output(&self) -> bool {
+        self.json.is_some()
+    }
+
     /// A progress bar for `total` cases, drawn on a terminal's stderr once a run has taken
     /// more than a second (short runs stay quiet).
     pub fn progress(&self, total: usize) -> Progress {
@@ -76,9 +81,7 @@ impl ReportArgs {
     /// Saves and shows `report`; exit 0 when every case passed, else 1.
     pub fn emit(&self, report: &Report, timing: Option<(Duration, usize)>) -> Result<ExitCode> {
         if let Some(path) = &self.json {
-            let mut text = serde_json::to_string_pretty(&json::to_json(report))?;
-            text.push('\n');
-            write_atomically(path, text.as_bytes())?;
+            write_atomically(path, json::to_json(report)?.as_bytes())?;
         }
         if let Some(path) = &self.junit {
             write_atomically(path, junit::to_junit(report).as_bytes())?;

@@ -4,13 +4,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Result};
+use std::collections::BTreeMap;
+
 use mirror::build::{build_cached, Build};
 use mirror::outcome::Outcome;
-use mirror::report::{CaseReport, Report};
+use mirror::parallel;
+use mirror::report::{CaseInfo, CaseReport, Report};
+use mirror::sandbox::Scratch;
 use mirror::select::{matches_filter, Shard};
-use mirror::suite::{run_cases, Programs};
+use mirror::suite::{run_case, Programs};
 use mirror::task::{Golden, Split, Task};
-use mirror::verdict::judge;
 
 use super::output::ReportArgs;
 use super::RunOptions;
@@ -60,28 +63,14 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
         SplitArg::Hidden => &[Split::Hidden],
         SplitArg::All => &Split::ALL,
     };
-    let mut cases = task.cases(splits)?;
+    // Cases are read as they run, so that memory does not grow with their number.
+    let mut cases = task.case_files(splits)?;
     cases.retain(|case| matches_filter(case, &args.filter));
     if cases.is_empty() && !args.filter.is_empty() {
         bail!("no case of task {} matches --filter {}", task.name, args.filter.join(" "));
     }
     if let Some(shard) = args.shard {
         cases.retain(|case| shard.contains(&case.id));
-    }
-    let loaded = mirror::parallel::map(&cases, args.run.jobs(), |case| Golden::load(&case.golden_path()))?;
-    let mut goldens = Vec::new();
-    let mut unusable = Vec::new();
-    for (case, golden) in cases.iter().zip(loaded) {
-        match golden {
-            None => unusable.push(format!("{}: no golden", case.name())),
-            Some(golden) if golden.inputs_sha256 != case.inputs_sha256 => {
-                unusable.push(format!("{}: stale golden (the case changed since it was recorded)", case.name()))
-            }
-            Some(golden) => goldens.push(golden),
-        }
-    }
-    if !unusable.is_empty() {
-        bail!("goldens are not up to date; run `mirror record {}`:\n  {}", args.task, unusable.join("\n  "));
     }
     let sandbox = args.run.sandbox()?;
     // Where a build goes when nothing is cached; held until the run ends.
@@ -98,38 +87,65 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     } else {
         (Some(args.candidate.clone()), None)
     };
+    let candidate = module.as_deref().map(|module| sandbox.load(module)).transpose()?;
+    let programs = candidate.as_ref().map(|candidate| Programs::for_cases(&sandbox, &task, candidate)).transpose()?;
+    // A JSON report holds every case's outputs; other reports only those of failures.
+    let keep_outputs = args.report.wants_every_output();
     let progress = args.report.progress(cases.len());
-    let (candidate_sha256, outcomes) = match &module {
-        Some(module) => {
-            let candidate = sandbox.load(module)?;
-            let programs = Programs::for_cases(&sandbox, &task, &candidate)?;
-            let outcomes = run_cases(&sandbox, &programs, &cases, args.run.jobs(), &|_, _| progress.tick())?;
-            (candidate.sha256().to_string(), outcomes)
-        }
-        None => (String::new(), cases.iter().map(|_| Outcome::not_built()).collect()),
-    };
+    let mut reports = Vec::with_capacity(cases.len());
+    let mut unusable = Vec::new();
+    parallel::for_each_in_order(
+        &cases,
+        args.run.jobs(),
+        || Scratch::new(&BTreeMap::new()),
+        |scratch, file| {
+            let case = file.load(&task)?;
+            let expected = match Golden::load(&case.golden_path())? {
+                None => return Ok(Err(format!("{}: no golden", case.name()))),
+                Some(golden) if golden.inputs_sha256 != case.inputs_sha256 => {
+                    return Ok(Err(format!("{}: stale golden (the case changed since it was recorded)", case.name())))
+                }
+                Some(golden) => golden,
+            };
+            let actual = match &programs {
+                Some(programs) => run_case(&sandbox, programs, &case, scratch)?,
+                None => Outcome::not_built(),
+            };
+            progress.tick();
+            let info =
+                CaseInfo { id: case.id, split: case.split, file: case.path.display().to_string(), cmd: case.cmd };
+            Ok(Ok(CaseReport::new(info, actual, expected, keep_outputs)))
+        },
+        |judged| {
+            match judged {
+                Ok(report) => reports.push(report),
+                Err(problem) => unusable.push(problem),
+            }
+            Ok(())
+        },
+    )?;
+    if !unusable.is_empty() {
+        bail!("goldens are not up to date; run `mirror record {}`:\n  {}", args.task, summarize(&unusable));
+    }
     let elapsed = progress.finish();
     let report = Report {
         task: task.name.clone(),
         candidate: args.candidate.display().to_string(),
-        candidate_sha256,
+        candidate_sha256: candidate.as_ref().map(|c| c.sha256().to_string()).unwrap_or_default(),
         reference_sha256: task.reference.sha256.clone(),
         build_log,
         shard: args.shard,
-        cases: cases
-            .iter()
-            .zip(goldens)
-            .zip(outcomes)
-            .map(|((case, expected), actual)| CaseReport {
-                id: case.id.clone(),
-                split: case.split,
-                file: case.path.display().to_string(),
-                cmd: case.cmd.clone(),
-                verdict: judge(&expected, &actual),
-                actual,
-                expected,
-            })
-            .collect(),
+        cases: reports,
     };
     args.report.emit(&report, Some((elapsed, args.run.jobs())))
+}
+
+/// The first lines of `problems`, and how many more there are.
+fn summarize(problems: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut text = problems.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("\n  ");
+    if problems.len() > SHOWN {
+        text.push_str(&format!("\n  ... and {} more", problems.len() - SHOWN));
+    }
+    text
 }

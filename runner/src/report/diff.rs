@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use similar::TextDiff;
 
-use super::CaseReport;
+use super::{CaseReport, Outputs};
 use crate::outcome::{Entry, Termination};
 use crate::verdict::{Aspect, Verdict};
 
@@ -15,6 +15,8 @@ const CONTEXT: usize = 3;
 /// differed. Diff lines start with `-` (expected) or `+` (actual).
 pub fn explain(case: &CaseReport) -> String {
     let mut out = String::new();
+    // Failing cases always keep their outputs.
+    let Some(outputs) = case.outputs.as_deref() else { return out };
     match &case.verdict {
         Verdict::Pass => {}
         Verdict::WrongOutput(aspects) => {
@@ -22,25 +24,25 @@ pub fn explain(case: &CaseReport) -> String {
             let _ =
                 writeln!(out, "wrong output: {} differ{}", names.join(", "), if names.len() == 1 { "s" } else { "" });
             for aspect in aspects {
-                explain_aspect(case, *aspect, &mut out);
+                explain_aspect(outputs, *aspect, &mut out);
             }
         }
         Verdict::BuildError => {
             let _ = writeln!(out, "build-error: the candidate did not build (its build log is in the report)");
         }
         other => {
-            let _ = writeln!(out, "{}: the candidate {}", other.name(), case.actual.termination.describe());
-            if !case.actual.stderr.is_empty() {
+            let _ = writeln!(out, "{}: the candidate {}", other.name(), outputs.actual.termination.describe());
+            if !outputs.actual.stderr.is_empty() {
                 out.push_str("its stderr:\n");
-                out.push_str(&indent(&String::from_utf8_lossy(&case.actual.stderr)));
+                out.push_str(&indent(&String::from_utf8_lossy(&outputs.actual.stderr)));
             }
         }
     }
     out
 }
 
-fn explain_aspect(case: &CaseReport, aspect: Aspect, out: &mut String) {
-    let (expected, actual) = (&case.expected, &case.actual);
+fn explain_aspect(outputs: &Outputs, aspect: Aspect, out: &mut String) {
+    let (expected, actual) = (&outputs.expected, &outputs.actual);
     match aspect {
         Aspect::Stdout => out.push_str(&bytes_diff("stdout", &expected.stdout, &actual.stdout)),
         Aspect::Stderr => out.push_str(&bytes_diff("stderr", &expected.stderr, &actual.stderr)),

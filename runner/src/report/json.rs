@@ -10,15 +10,15 @@ use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
-use super::{CaseReport, Report, Totals};
+use super::{CaseInfo, CaseReport, Report, Totals};
 use crate::outcome::{Entry, FileChanges, Outcome, Stream, Termination};
 use crate::task::{Golden, Split};
-use crate::verdict::{judge, Aspect, Verdict};
+use crate::verdict::{Aspect, Verdict};
 
 /// The `format` field of every report.
 pub const FORMAT: &str = "mirror-report";
 /// Bumped on any change a reader would notice.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct ReportJson {
@@ -109,8 +109,9 @@ enum EntryJson {
     Directory { directory: bool },
 }
 
-/// The report as a JSON value.
-pub fn to_json(report: &Report) -> serde_json::Value {
+/// The report as pretty-printed JSON text, newline-terminated; every case must have kept its
+/// outputs.
+pub fn to_json(report: &Report) -> Result<String> {
     let totals = |split: Option<Split>| TotalsJson::from(report.totals(|c| split.is_none_or(|s| c.split == s)));
     let json = ReportJson {
         format: FORMAT.into(),
@@ -131,9 +132,13 @@ pub fn to_json(report: &Report) -> serde_json::Value {
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect(),
-        cases: report.cases.iter().map(case_json).collect(),
+        cases: report.cases.iter().map(case_json).collect::<Result<_>>()?,
     };
-    serde_json::to_value(json).expect("reports serialize")
+    // Straight to text: a `serde_json::Value` of a large report would cost several times
+    // its size.
+    let mut text = serde_json::to_string_pretty(&json)?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// Reads a report written by [`to_json`]; `source` names it in errors.
@@ -176,9 +181,12 @@ impl From<Totals> for TotalsJson {
     }
 }
 
-fn case_json(case: &CaseReport) -> CaseJson {
-    let expected = &case.expected;
-    CaseJson {
+fn case_json(case: &CaseReport) -> Result<CaseJson> {
+    let Some(outputs) = &case.outputs else {
+        bail!("case {}: its outputs were not kept for the report", case.name());
+    };
+    let (actual, expected) = (&outputs.actual, &outputs.expected);
+    Ok(CaseJson {
         id: case.id.clone(),
         split: case.split,
         file: case.file.clone(),
@@ -188,13 +196,13 @@ fn case_json(case: &CaseReport) -> CaseJson {
             _ => Vec::new(),
         },
         cmd: case.cmd.clone(),
-        fuel: case.actual.fuel,
-        reference_fuel: expected.fuel,
-        actual: run_json(&case.actual.termination, &case.actual.stdout, &case.actual.stderr, &case.actual.files),
+        fuel: case.fuel,
+        reference_fuel: case.reference_fuel,
+        actual: run_json(&actual.termination, &actual.stdout, &actual.stderr, &actual.files),
         expected: (!case.verdict.passed()).then(|| {
             run_json(&Termination::Exited(expected.status), &expected.stdout, &expected.stderr, &expected.files)
         }),
-    }
+    })
 }
 
 fn case_report(json: CaseJson) -> Result<CaseReport> {
@@ -215,11 +223,13 @@ fn case_report(json: CaseJson) -> Result<CaseReport> {
         stderr: expected.stderr,
         files: expected.files,
     };
-    let verdict = judge(&expected, &actual);
-    if verdict.name() != json.verdict {
-        bail!("{}: the verdict says {}, but its outputs give {}", context(), json.verdict, verdict.name());
+    let name = context();
+    let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd };
+    let case = CaseReport::new(info, actual, expected, true);
+    if case.verdict.name() != json.verdict {
+        bail!("{name}: the verdict says {}, but its outputs give {}", json.verdict, case.verdict.name());
     }
-    Ok(CaseReport { id: json.id, split: json.split, file: json.file, cmd: json.cmd, verdict, actual, expected })
+    Ok(case)
 }
 
 fn run_json(termination: &Termination, stdout: &[u8], stderr: &[u8], files: &FileChanges) -> RunJson {

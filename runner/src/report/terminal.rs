@@ -69,7 +69,7 @@ pub fn render(report: &Report, style: Style, timing: Option<(Duration, usize)>) 
             }
             if case.verdict.passed() {
                 if style.verbosity == Verbosity::Verbose {
-                    let fuel = format!("fuel {} (reference {})", case.actual.fuel, case.expected.fuel);
+                    let fuel = format!("fuel {} (reference {})", case.fuel, case.reference_fuel);
                     let _ = writeln!(out, "{} {}  {fuel}", style.paint(GREEN, "PASS"), case.name());
                 }
                 continue;

@@ -68,12 +68,32 @@ pub struct Case {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CaseFile {
+struct CaseToml {
     cmd: String,
     #[serde(default)]
     stdin: Option<Spec>,
     #[serde(default)]
     files: BTreeMap<String, Spec>,
+}
+
+/// A case file found in a split, not read yet: enough to select it by id or shard.
+#[derive(Clone, Debug)]
+pub struct CaseFile {
+    pub id: String,
+    pub split: Split,
+    pub path: PathBuf,
+}
+
+impl CaseFile {
+    /// `split/id`.
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.split.name(), self.id)
+    }
+
+    /// Reads and checks the case.
+    pub fn load(&self, task: &Task) -> Result<Case> {
+        Case::load(&self.path, self.split, task)
+    }
 }
 
 /// Whether `id` is a usable case name: letters, digits, `-`, `_` and `.`, not ending in
@@ -108,11 +128,11 @@ impl Case {
 
     /// Parses the text of a case file with the given id (its `path` left empty).
     pub fn parse(text: &str, id: String, split: Split, task: &Task) -> Result<Case> {
-        let file: CaseFile = toml::from_str(text).context("malformed case file")?;
+        let file: CaseToml = toml::from_str(text).context("malformed case file")?;
         Self::resolve(id, split, file, task)
     }
 
-    fn resolve(id: String, split: Split, file: CaseFile, task: &Task) -> Result<Case> {
+    fn resolve(id: String, split: Split, file: CaseToml, task: &Task) -> Result<Case> {
         let script = shell::parse(&file.cmd).with_context(|| format!("cmd {:?}", file.cmd))?;
         for command in script.commands() {
             let name = command.program();

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-pub use case::{valid_id, Case, Split};
+pub use case::{valid_id, Case, CaseFile, Split};
 pub use content::{bytes_value, Spec};
 pub use golden::Golden;
 
@@ -174,8 +174,9 @@ impl Task {
         self.dir.join("tests").join(split.name())
     }
 
-    /// Every case of the given splits, sorted by split then id. Ids are unique across splits.
-    pub fn cases(&self, splits: &[Split]) -> Result<Vec<Case>> {
+    /// The case files of the given splits, sorted by split then id, their ids checked and
+    /// unique across splits; none is read yet.
+    pub fn case_files(&self, splits: &[Split]) -> Result<Vec<CaseFile>> {
         let mut files = Vec::new();
         for &split in splits {
             let dir = self.split_dir(split);
@@ -187,24 +188,33 @@ impl Task {
             for entry in entries {
                 let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if name.ends_with(".toml") && !name.ends_with(".golden.toml") {
-                    files.push((path, split));
+                if name.ends_with(".golden.toml") {
+                    continue;
                 }
+                let Some(id) = name.strip_suffix(".toml") else { continue };
+                if !valid_id(id) {
+                    bail!(
+                        "{}: a case file name must be an id (letters, digits, `-`, `_`, `.`) and `.toml`",
+                        path.display()
+                    );
+                }
+                files.push(CaseFile { id: id.to_string(), split, path });
             }
         }
-        // Loaded in split order, so that the first bad file reported is the same as before.
-        files.sort_by(|(a, a_split), (b, b_split)| (a_split, a).cmp(&(b_split, b)));
-        let mut cases = crate::parallel::map(&files, crate::parallel::default_jobs(), |(path, split)| {
-            Case::load(path, *split, self)
-        })?;
-        cases.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
+        files.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
         let mut seen = std::collections::HashMap::new();
-        for case in &cases {
-            if let Some(other) = seen.insert(case.id.as_str(), case) {
-                bail!("case id `{}` is used twice: {} and {}", case.id, other.path.display(), case.path.display());
+        for file in &files {
+            if let Some(other) = seen.insert(file.id.as_str(), file) {
+                bail!("case id `{}` is used twice: {} and {}", file.id, other.path.display(), file.path.display());
             }
         }
-        Ok(cases)
+        Ok(files)
+    }
+
+    /// Every case of the given splits, read, sorted by split then id.
+    pub fn cases(&self, splits: &[Split]) -> Result<Vec<Case>> {
+        let files = self.case_files(splits)?;
+        crate::parallel::map(&files, crate::parallel::default_jobs(), |file| file.load(self))
     }
 }
 
