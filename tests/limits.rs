@@ -71,6 +71,18 @@ fn the_wall_clock_backstop_stops_what_fuel_would_not() {
 }
 
 #[test]
+fn the_backstop_stops_a_guest_that_spends_its_time_in_host_calls() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = Limits { fuel: u64::MAX / 2, wall_seconds: 1, files_created: 500, ..small_limits() };
+    let (output, _) = run_with(&sandbox, &program, &["host-calls"], &limits);
+    assert_eq!(output.termination, Termination::WallClockExceeded);
+    // Host calls cost little fuel: a clock looked at only between fuel slices would let
+    // this guest run for minutes before its first slice ran out.
+    assert!(output.fuel_used < mirror::sandbox::FUEL_SLICE, "stopped only after {} fuel", output.fuel_used);
+}
+
+#[test]
 fn growing_memory_past_the_cap_is_a_memory_limit() {
     let sandbox = sandbox();
     let program = hostile(&sandbox);

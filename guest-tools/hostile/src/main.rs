@@ -20,6 +20,7 @@ fn main() {
         "divide" => println!("{}", divide(args.len() as u32 - 1)),
         "stdin" => read_stdin_twice(),
         "close-stdio" => close_stdio(),
+        "host-calls" => host_calls_forever(),
         other => {
             eprintln!("hostile: unknown mode {other}");
             std::process::exit(2);
@@ -104,4 +105,23 @@ fn close_stdio() {
     let errnos: Vec<u16> = (0..3).map(|fd| unsafe { fd_close(fd) }).collect();
     let written = std::io::stdout().write_all(b"after close\n").is_ok();
     std::process::exit(if written { 0 } else { 3 } + errnos.iter().filter(|&&e| e == 0).count() as i32 * 10);
+}
+
+#[link(wasm_import_module = "wasi_snapshot_preview1")]
+extern "C" {
+    fn fd_readdir(fd: i32, buf: *mut u8, buf_len: usize, cookie: u64, used: *mut usize) -> i32;
+}
+
+/// Costly host work for little fuel: lists a directory of 200 files again and again, a few
+/// bytes at a time, so that the runner spends its time in host calls, not guest code.
+fn host_calls_forever() {
+    for i in 0..200 {
+        std::fs::write(format!("file-{i}.txt"), "x").expect("create a file");
+    }
+    let mut buf = [0u8; 32];
+    let mut used = 0usize;
+    loop {
+        // fd 3 is the first preopened directory. SAFETY: the buffer and `used` outlive the call.
+        unsafe { fd_readdir(3, buf.as_mut_ptr(), buf.len(), 0, &mut used) };
+    }
 }

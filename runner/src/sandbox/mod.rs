@@ -20,6 +20,7 @@ use wasmtime::{Engine, InstancePre, Linker, Module, Store, Trap};
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
+pub use backstop::FUEL_SLICE;
 pub use determinism::WALL_CLOCK_SECONDS;
 pub use limits::Limits;
 pub use scratch::{check_relative, portable_path, remove_all_scratch_dirs, Scratch};
@@ -171,6 +172,8 @@ impl Sandbox {
         store.fuel_async_yield_interval(Some(backstop::FUEL_SLICE)).map_err(anyhow::Error::from)?;
 
         let deadline = Instant::now() + Duration::from_secs(limits.wall_seconds);
+        let stop_host_calls = backstop::stop_host_calls_after(deadline);
+        store.call_hook(move |_, hook| stop_host_calls(hook));
         let result = backstop::run_until(deadline, async {
             let instance = program.pre.instantiate_async(&mut store).await?;
             let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
@@ -227,6 +230,7 @@ fn classify(result: wasmtime::Result<()>) -> Termination {
     }
     match err.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => Termination::FuelExhausted,
+        Some(Trap::Interrupt) => Termination::WallClockExceeded,
         Some(trap) => Termination::Trapped(trap.to_string()),
         None => Termination::Trapped(err.root_cause().to_string()),
     }
