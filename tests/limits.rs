@@ -71,6 +71,15 @@ fn the_wall_clock_backstop_stops_what_fuel_would_not() {
 }
 
 #[test]
+fn a_backstop_beyond_what_the_clock_counts_is_no_backstop() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = Limits { wall_seconds: u64::MAX, ..small_limits() };
+    let (output, _) = run_with(&sandbox, &program, &["ok"], &limits);
+    assert_eq!(output.termination, Termination::Exited(0));
+}
+
+#[test]
 fn the_backstop_stops_a_guest_that_spends_its_time_in_host_calls() {
     let sandbox = sandbox();
     let program = hostile(&sandbox);

@@ -13,7 +13,7 @@ use mirror::report::{CaseInfo, CaseReport, Report};
 use mirror::sandbox::Scratch;
 use mirror::select::{matches_filter, Shard};
 use mirror::suite::{run_case, Programs};
-use mirror::task::{Golden, Split, Task};
+use mirror::task::{Case, CaseFile, Golden, Split, Task};
 
 use super::output::ReportArgs;
 use super::RunOptions;
@@ -99,27 +99,17 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
         args.run.jobs(),
         || Scratch::new(&BTreeMap::new()),
         |scratch, file| {
-            let case = file.load(&task)?;
-            let expected = match Golden::load(&case.golden_path())? {
-                None => return Ok(Err(format!("{}: no golden", case.name()))),
-                Some(golden) if golden.inputs_sha256 != case.inputs_sha256 => {
-                    return Ok(Err(format!("{}: stale golden (the case changed since it was recorded)", case.name())))
-                }
-                Some(golden) => golden,
-            };
-            let actual = match &programs {
-                Some(programs) => run_case(&sandbox, programs, &case, scratch)?,
-                None => Outcome::not_built(),
-            };
+            let judged = judge_case(&task, file, keep_outputs, |case| match &programs {
+                Some(programs) => run_case(&sandbox, programs, case, scratch),
+                None => Ok(Outcome::not_built()),
+            })?;
             progress.tick();
-            let info =
-                CaseInfo { id: case.id, split: case.split, file: case.path.display().to_string(), cmd: case.cmd };
-            Ok(Ok(CaseReport::new(info, actual, expected, keep_outputs)))
+            Ok(judged)
         },
         |judged| {
             match judged {
-                Ok(report) => reports.push(report),
-                Err(problem) => unusable.push(problem),
+                Judged::Report(report) => reports.push(report),
+                Judged::Unusable(problem) => unusable.push(problem),
             }
             Ok(())
         },
@@ -138,6 +128,35 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
         cases: reports,
     };
     args.report.emit(&report, Some((elapsed, args.run.jobs())))
+}
+
+/// One case's result, or why it has none.
+enum Judged {
+    Report(CaseReport),
+    /// The case has no golden, or one recorded for other inputs; it did not run.
+    Unusable(String),
+}
+
+/// Reads `file`'s case and golden, runs the case with `run` and judges it; its outputs are
+/// kept for the report if `keep_outputs` or if it failed.
+fn judge_case(
+    task: &Task,
+    file: &CaseFile,
+    keep_outputs: bool,
+    run: impl FnOnce(&Case) -> Result<Outcome>,
+) -> Result<Judged> {
+    let case = file.load(task)?;
+    let expected = match Golden::load(&case.golden_path())? {
+        None => return Ok(Judged::Unusable(format!("{}: no golden", case.name()))),
+        Some(golden) if golden.inputs_sha256 != case.inputs_sha256 => {
+            let problem = format!("{}: stale golden (the case changed since it was recorded)", case.name());
+            return Ok(Judged::Unusable(problem));
+        }
+        Some(golden) => golden,
+    };
+    let actual = run(&case)?;
+    let info = CaseInfo { id: case.id, split: case.split, file: case.path.display().to_string(), cmd: case.cmd };
+    Ok(Judged::Report(CaseReport::new(info, actual, expected, keep_outputs)))
 }
 
 /// The first lines of `problems`, and how many more there are.

@@ -11,25 +11,36 @@
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use wasmtime::{CallHook, Trap};
 
 /// Fuel a guest burns between two looks at the clock: a few milliseconds of guest work.
 pub const FUEL_SLICE: u64 = 50_000_000;
 
+/// When a run that starts now and may last `seconds` must stop; `None` when that is beyond
+/// what the clock can count (a task may ask for any number of seconds).
+pub fn deadline(seconds: u64) -> Option<Instant> {
+    Instant::now().checked_add(Duration::from_secs(seconds))
+}
+
+/// Whether `deadline`, if any, has passed.
+fn passed(deadline: Option<Instant>) -> bool {
+    deadline.is_some_and(|deadline| Instant::now() >= deadline)
+}
+
 /// Polls `run` to completion, or gives up once `deadline` has passed (`None`).
 ///
 /// The future is pending only when the guest yields at the end of a fuel slice, and is ready
 /// to go on at once, so a plain loop drives it; no async runtime is involved.
-pub fn run_until<T>(deadline: Instant, run: impl Future<Output = T>) -> Option<T> {
+pub fn run_until<T>(deadline: Option<Instant>, run: impl Future<Output = T>) -> Option<T> {
     let mut run = pin!(run);
     let mut context = Context::from_waker(Waker::noop());
     loop {
         if let Poll::Ready(value) = run.as_mut().poll(&mut context) {
             return Some(value);
         }
-        if Instant::now() >= deadline {
+        if passed(deadline) {
             return None;
         }
     }
@@ -37,9 +48,11 @@ pub fn run_until<T>(deadline: Instant, run: impl Future<Output = T>) -> Option<T
 
 /// A store's call hook: traps with [`Trap::Interrupt`] when the guest calls the host after
 /// `deadline`. Reading the clock costs tens of nanoseconds, next to microseconds of host work.
-pub fn stop_host_calls_after(deadline: Instant) -> impl Fn(CallHook) -> wasmtime::Result<()> + Send + Sync + 'static {
+pub fn stop_host_calls_after(
+    deadline: Option<Instant>,
+) -> impl Fn(CallHook) -> wasmtime::Result<()> + Send + Sync + 'static {
     move |hook| {
-        if matches!(hook, CallHook::CallingHost) && Instant::now() >= deadline {
+        if matches!(hook, CallHook::CallingHost) && passed(deadline) {
             return Err(Trap::Interrupt.into());
         }
         Ok(())

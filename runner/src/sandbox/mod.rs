@@ -12,7 +12,6 @@ mod limits;
 mod scratch;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -171,7 +170,7 @@ impl Sandbox {
         store.set_fuel(limits.fuel).map_err(anyhow::Error::from)?;
         store.fuel_async_yield_interval(Some(backstop::FUEL_SLICE)).map_err(anyhow::Error::from)?;
 
-        let deadline = Instant::now() + Duration::from_secs(limits.wall_seconds);
+        let deadline = backstop::deadline(limits.wall_seconds);
         let stop_host_calls = backstop::stop_host_calls_after(deadline);
         store.call_hook(move |_, hook| stop_host_calls(hook));
         let result = backstop::run_until(deadline, async {
