@@ -49,6 +49,15 @@ fn an_unknown_task_field_is_named() {
 }
 
 #[test]
+fn a_zero_second_backstop_is_refused() {
+    let (_temp, task) = broken_task(|task| {
+        let text = std::fs::read_to_string(task.join("task.toml")).unwrap();
+        std::fs::write(task.join("task.toml"), text.replace("[limits]", "[limits]\nwall_seconds = 0")).unwrap();
+    });
+    expect_input_error(&task, &["show", "{task}"], &["task.toml", "wall_seconds must be at least 1"]);
+}
+
+#[test]
 fn a_malformed_case_is_named() {
     let (_temp, task) =
         broken_task(|task| std::fs::write(task.join("tests/visible/count-one.toml"), "cmd = [\n").unwrap());

@@ -65,25 +65,14 @@ pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch
     Ok(Outcome { termination: run.termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
 }
 
-/// Runs every case on up to `jobs` threads, each with a scratch directory of its own;
-/// `on_done` is told of each finished case. The outcomes are in `cases` order and do not
-/// depend on `jobs`.
-pub fn run_cases(
-    sandbox: &Sandbox,
-    programs: &Programs<'_>,
-    cases: &[Case],
-    jobs: usize,
-    on_done: &(dyn Fn(&Case, &Outcome) + Sync),
-) -> Result<Vec<Outcome>> {
+/// Runs every case on up to `jobs` threads, each with a scratch directory of its own. The
+/// outcomes are in `cases` order and do not depend on `jobs`.
+pub fn run_cases(sandbox: &Sandbox, programs: &Programs<'_>, cases: &[Case], jobs: usize) -> Result<Vec<Outcome>> {
     parallel::map_with(
         cases,
         jobs,
         || Scratch::new(&BTreeMap::new()),
-        |scratch, case| {
-            let outcome = run_case(sandbox, programs, case, scratch)?;
-            on_done(case, &outcome);
-            Ok(outcome)
-        },
+        |scratch, case| run_case(sandbox, programs, case, scratch),
     )
 }
 

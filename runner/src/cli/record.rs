@@ -43,7 +43,7 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         eprintln!("note: this reference has sha256 {}; task.toml pins {}", program.sha256(), task.reference.sha256);
     }
     let programs = Programs::for_cases(&sandbox, &task, &program)?;
-    let outcomes = run_cases(&sandbox, &programs, &cases, args.run.jobs(), &|_, _| {})?;
+    let outcomes = run_cases(&sandbox, &programs, &cases, args.run.jobs())?;
     // Every case must give a golden before any file is written.
     let mut goldens = Vec::new();
     let mut refused = Vec::new();

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use mirror::build::{build_cached, Build};
 use mirror::outcome::Outcome;
@@ -94,15 +95,22 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     let progress = args.report.progress(cases.len());
     let mut reports = Vec::with_capacity(cases.len());
     let mut unusable = Vec::new();
-    parallel::for_each_in_order(
+    let stale = AtomicBool::new(false);
+    let judged = parallel::for_each_in_order(
         &cases,
         args.run.jobs(),
         || Scratch::new(&BTreeMap::new()),
         |scratch, file| {
-            let judged = judge_case(&task, file, keep_outputs, |case| match &programs {
+            // Once a golden is unusable the run ends in an error, so later cases are only
+            // checked, to name every golden that needs recording.
+            let run = !stale.load(Ordering::Relaxed);
+            let judged = judge_case(&task, file, keep_outputs, run, |case| match &programs {
                 Some(programs) => run_case(&sandbox, programs, case, scratch),
                 None => Ok(Outcome::not_built()),
             })?;
+            if matches!(judged, Judged::Unusable(_)) {
+                stale.store(true, Ordering::Relaxed);
+            }
             progress.tick();
             Ok(judged)
         },
@@ -110,14 +118,16 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
             match judged {
                 Judged::Report(report) => reports.push(report),
                 Judged::Unusable(problem) => unusable.push(problem),
+                Judged::Skipped => {}
             }
             Ok(())
         },
-    )?;
+    );
+    let elapsed = progress.finish();
+    judged?;
     if !unusable.is_empty() {
         bail!("goldens are not up to date; run `mirror record {}`:\n  {}", args.task, summarize(&unusable));
     }
-    let elapsed = progress.finish();
     let report = Report {
         task: task.name.clone(),
         candidate: args.candidate.display().to_string(),
@@ -135,14 +145,17 @@ enum Judged {
     Report(CaseReport),
     /// The case has no golden, or one recorded for other inputs; it did not run.
     Unusable(String),
+    /// The golden is usable, but the case did not run: the run is ending in an error.
+    Skipped,
 }
 
-/// Reads `file`'s case and golden, runs the case with `run` and judges it; its outputs are
-/// kept for the report if `keep_outputs` or if it failed.
+/// Reads `file`'s case and golden, then, if `run_it`, runs the case with `run` and judges
+/// it; its outputs are kept for the report if `keep_outputs` or if it failed.
 fn judge_case(
     task: &Task,
     file: &CaseFile,
     keep_outputs: bool,
+    run_it: bool,
     run: impl FnOnce(&Case) -> Result<Outcome>,
 ) -> Result<Judged> {
     let case = file.load(task)?;
@@ -154,6 +167,9 @@ fn judge_case(
         }
         Some(golden) => golden,
     };
+    if !run_it {
+        return Ok(Judged::Skipped);
+    }
     let actual = run(&case)?;
     let info = CaseInfo { id: case.id, split: case.split, file: case.path.display().to_string(), cmd: case.cmd };
     Ok(Judged::Report(CaseReport::new(info, actual, expected, keep_outputs)))

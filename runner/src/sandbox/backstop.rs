@@ -2,7 +2,7 @@
 //! is dropped once its deadline passes; a host call past the deadline stops it too.
 //!
 //! Epoch interruption would put a check at every loop header and function entry of compiled
-//! code (18% of jq's start-up here). Fuel is metered anyway, so handing it out a slice at a
+//! code (19% of jq's start-up here). Fuel is metered anyway, so handing it out a slice at a
 //! time gives the runner a point to look at the clock for free; the same guest stops at the
 //! same instruction when fuel runs out, sliced or not. Host calls do their work outside fuel
 //! accounting, so the clock is also read at each one: a guest spending its time in them

@@ -4,7 +4,7 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, Module, PoolingAllocationConfig, WasmFeatures};
+use wasmtime::{Config, Engine, InstanceAllocationStrategy, Module, PoolingAllocationConfig, WasmFeatures};
 
 /// Linear memory a pooled slot keeps mapped between instances, so that reusing a slot costs
 /// no munmap and TLB flush across cores.
@@ -23,11 +23,11 @@ pub fn build_engine(slots: u32) -> Result<Engine> {
         .max_tables_per_module(4)
         .table_elements(1 << 20)
         .max_core_instance_size(16 << 20)
+        // Not `pagemap_scan`: it would reset only the dirty pages instead of memset over
+        // all kept resident (a fifth of a trivial case), but it misses dirty pages that were
+        // swapped out, which would carry one case's memory into the next
+        // (bytecodealliance/wasmtime#14357).
         .linear_memory_keep_resident(KEEP_RESIDENT_BYTES)
-        // Where Linux has PAGEMAP_SCAN (6.7+), a slot is reset by rewriting only the pages
-        // the guest dirtied instead of memset over all it kept resident: a third of a
-        // trivial case's cost. Elsewhere Wasmtime falls back to the memset.
-        .pagemap_scan(Enabled::Auto)
         .table_keep_resident(64 << 10);
     let mut config = Config::new();
     config

@@ -158,6 +158,9 @@ impl Task {
         if file.tools.contains(&file.program) {
             bail!("tools: `{}` is the task's program; a name is one or the other", file.program);
         }
+        if file.limits.wall_seconds == 0 {
+            bail!("limits.wall_seconds must be at least 1: a backstop of 0 seconds stops every run");
+        }
         if let Some(key) = file.env.keys().find(|key| key.is_empty() || key.contains('=')) {
             bail!("env name {key:?} must be non-empty and without `=`");
         }
@@ -192,16 +195,16 @@ impl Task {
                     continue;
                 }
                 let Some(id) = name.strip_suffix(".toml") else { continue };
-                if !valid_id(id) {
-                    bail!(
-                        "{}: a case file name must be an id (letters, digits, `-`, `_`, `.`) and `.toml`",
-                        path.display()
-                    );
-                }
                 files.push(CaseFile { id: id.to_string(), split, path });
             }
         }
         files.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
+        if let Some(bad) = files.iter().find(|file| !valid_id(&file.id)) {
+            bail!(
+                "{}: a case file name must be an id (letters, digits, `-`, `_`, `.`) and `.toml`",
+                bad.path.display()
+            );
+        }
         let mut seen = std::collections::HashMap::new();
         for file in &files {
             if let Some(other) = seen.insert(file.id.as_str(), file) {
