@@ -39,21 +39,23 @@ fn a_malformed_task_toml_is_named_with_its_line() {
     expect_input_error(&task, &["record", "{task}"], &["malformed", "task.toml", "line 2"]);
 }
 
+/// A copy of the bundled task with `line` added to its `[limits]`.
+fn task_with_limit(line: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    broken_task(|task| {
+        let text = std::fs::read_to_string(task.join("task.toml")).unwrap();
+        std::fs::write(task.join("task.toml"), text.replace("[limits]", &format!("[limits]\n{line}"))).unwrap();
+    })
+}
+
 #[test]
 fn an_unknown_task_field_is_named() {
-    let (_temp, task) = broken_task(|task| {
-        let text = std::fs::read_to_string(task.join("task.toml")).unwrap();
-        std::fs::write(task.join("task.toml"), text.replace("[limits]", "[limits]\nfule = 3")).unwrap();
-    });
+    let (_temp, task) = task_with_limit("fule = 3");
     expect_input_error(&task, &["show", "{task}"], &["task.toml", "unknown field `fule`"]);
 }
 
 #[test]
 fn a_zero_second_backstop_is_refused() {
-    let (_temp, task) = broken_task(|task| {
-        let text = std::fs::read_to_string(task.join("task.toml")).unwrap();
-        std::fs::write(task.join("task.toml"), text.replace("[limits]", "[limits]\nwall_seconds = 0")).unwrap();
-    });
+    let (_temp, task) = task_with_limit("wall_seconds = 0");
     expect_input_error(&task, &["show", "{task}"], &["task.toml", "wall_seconds must be at least 1"]);
 }
 
