@@ -1,12 +1,11 @@
 //! `mirror test`: score a candidate module against a task's goldens.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-use anyhow::{bail, Result};
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use anyhow::{bail, Result};
 use mirror::build::{build_cached, Build};
 use mirror::outcome::Outcome;
 use mirror::parallel;

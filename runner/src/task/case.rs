@@ -92,7 +92,11 @@ impl CaseFile {
 
     /// Reads and checks the case.
     pub fn load(&self, task: &Task) -> Result<Case> {
-        Case::load(&self.path, self.split, task)
+        let path = &self.path;
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read case {}", path.display()))?;
+        Case::parse(&text, self.id.clone(), self.split, task)
+            .with_context(|| format!("case {}", path.display()))
+            .map(|case| Case { path: path.clone(), ..case })
     }
 }
 
@@ -106,26 +110,6 @@ pub fn valid_id(id: &str) -> bool {
 }
 
 impl Case {
-    /// Reads the case at `path` of `task`.
-    pub fn load(path: &Path, split: Split, task: &Task) -> Result<Case> {
-        let id = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(".toml"))
-            .filter(|id| valid_id(id))
-            .with_context(|| {
-                format!(
-                    "{}: a case file name must be an id (letters, digits, `-`, `_`, `.`) and `.toml`",
-                    path.display()
-                )
-            })?
-            .to_string();
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read case {}", path.display()))?;
-        Self::parse(&text, id, split, task)
-            .with_context(|| format!("case {}", path.display()))
-            .map(|case| Case { path: path.to_path_buf(), ..case })
-    }
-
     /// Parses the text of a case file with the given id (its `path` left empty).
     pub fn parse(text: &str, id: String, split: Split, task: &Task) -> Result<Case> {
         let file: CaseToml = toml::from_str(text).context("malformed case file")?;
