@@ -89,6 +89,42 @@ fn merge_refuses_incomplete_and_edited_reports() {
 }
 
 #[test]
+fn job_shards_follow_the_completion_index_and_merge_from_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports");
+    std::fs::create_dir(&reports).unwrap();
+    for index in 0..3 {
+        let fixed = dir.path().join(format!("fixed-{index}.json"));
+        test_imperfect(&["--shard", &format!("{}/3", index + 1), "--json", path_arg(&fixed)]);
+        let file = reports.join(format!("shard-{index}.json"));
+        let args =
+            ["test", "textstat", "--candidate", IMPERFECT, "--shard", "job/3", "--json", path_arg(&file), "--exit-zero"];
+        let output = run(mirror().env("JOB_COMPLETION_INDEX", index.to_string()).args(args), b"");
+        assert_code(&output, 0);
+        assert_eq!(read_json(&file)["shard"], format!("{}/3", index + 1), "index {index} is shard {}", index + 1);
+        assert_eq!(read_json(&file)["cases"], read_json(&fixed)["cases"]);
+    }
+    let whole = dir.path().join("whole.json");
+    test_imperfect(&["--json", path_arg(&whole)]);
+    let merged = dir.path().join("merged.json");
+    assert_code(&mirror_run(&["merge", path_arg(&reports), "--json", path_arg(&merged)]), 1);
+    assert_eq!(read_json(&merged)["digest"], read_json(&whole)["digest"]);
+
+    let job = ["test", "textstat", "--candidate", IMPERFECT, "--shard", "job/3"];
+    let output = run(mirror().env_remove("JOB_COMPLETION_INDEX").args(job), b"");
+    assert_code(&output, 2);
+    assert!(text(&output.stderr).contains("needs JOB_COMPLETION_INDEX"), "{}", text(&output.stderr));
+    let output = run(mirror().env("JOB_COMPLETION_INDEX", "3").args(job), b"");
+    assert_code(&output, 2);
+    assert!(text(&output.stderr).contains("past the last shard"), "{}", text(&output.stderr));
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let output = mirror_run(&["merge", path_arg(&empty)]);
+    assert_code(&output, 2);
+    assert!(text(&output.stderr).contains("holds no JSON report"), "{}", text(&output.stderr));
+}
+
+#[test]
 fn filters_select_cases_by_id_or_split_and_id() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("r.json");

@@ -1,4 +1,5 @@
-//! Choosing which cases a run takes: by name (`--filter`) and by shard (`--shard i/n`).
+//! Choosing which cases a run takes: by name (`--filter`) and by shard (`--shard i/n`, or
+//! `--shard job/n` for the shard a Kubernetes Indexed Job's pod is given).
 
 use std::fmt;
 use std::str::FromStr;
@@ -38,6 +39,57 @@ impl FromStr for Shard {
             bail!("shard {text:?}: I counts from 1 to N");
         }
         Ok(Shard { index, count })
+    }
+}
+
+/// The variable a Kubernetes Indexed Job sets in each of its pods: the pod's completion
+/// index, counting from 0.
+pub const COMPLETION_INDEX_VAR: &str = "JOB_COMPLETION_INDEX";
+
+/// A shard as the command line names it: fixed (`i/n`), or `job/n`, shard
+/// `$JOB_COMPLETION_INDEX + 1` of `n`, so that one Job manifest serves every pod with no
+/// shell arithmetic.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShardSpec {
+    Fixed(Shard),
+    CompletionIndex { count: u32 },
+}
+
+impl ShardSpec {
+    /// The shard to run, given the value of [`COMPLETION_INDEX_VAR`] (if set).
+    pub fn resolve(self, completion_index: Option<&str>) -> Result<Shard> {
+        let count = match self {
+            ShardSpec::Fixed(shard) => return Ok(shard),
+            ShardSpec::CompletionIndex { count } => count,
+        };
+        let text = completion_index
+            .with_context(|| format!("--shard job/{count} needs {COMPLETION_INDEX_VAR} (set in each pod of an Indexed Job)"))?;
+        let index: u32 = text
+            .trim()
+            .parse()
+            .with_context(|| format!("{COMPLETION_INDEX_VAR}={text:?} is not a number"))?;
+        if index >= count {
+            bail!("{COMPLETION_INDEX_VAR}={index} is past the last shard of job/{count} (indexes count from 0 to {})", count - 1);
+        }
+        Ok(Shard { index: index + 1, count })
+    }
+}
+
+impl FromStr for ShardSpec {
+    type Err = anyhow::Error;
+
+    fn from_str(text: &str) -> Result<ShardSpec> {
+        match text.strip_prefix("job/") {
+            Some(count) => {
+                let count: u32 =
+                    count.trim().parse().with_context(|| format!("shard {text:?}: {count:?} is not a number"))?;
+                if count == 0 {
+                    bail!("shard {text:?}: N must be at least 1");
+                }
+                Ok(ShardSpec::CompletionIndex { count })
+            }
+            None => text.parse().map(ShardSpec::Fixed),
+        }
     }
 }
 
@@ -112,6 +164,21 @@ mod tests {
         }
         let sizes: Vec<usize> = shards.iter().map(|s| ids.iter().filter(|id| s.contains(id)).count()).collect();
         assert!(sizes.iter().all(|&n| (90..=160).contains(&n)), "balanced enough: {sizes:?}");
+    }
+
+    #[test]
+    fn job_shards_take_the_completion_index_from_zero() {
+        let spec: ShardSpec = "job/4".parse().unwrap();
+        assert_eq!(spec, ShardSpec::CompletionIndex { count: 4 });
+        assert_eq!(spec.resolve(Some("0")).unwrap(), Shard { index: 1, count: 4 });
+        assert_eq!(spec.resolve(Some("3")).unwrap(), Shard { index: 4, count: 4 });
+        for bad in [None, Some("4"), Some("-1"), Some("x"), Some("")] {
+            assert!(spec.resolve(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!("2/5".parse::<ShardSpec>().unwrap().resolve(None).unwrap(), Shard { index: 2, count: 5 });
+        for bad in ["job/0", "job/", "job/x", "jobs/2"] {
+            assert!(bad.parse::<ShardSpec>().is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -13,10 +13,12 @@ use super::output::ReportArgs;
 Examples:
   mirror test textstat --candidate my.wasm --shard 1/2 --json s1.json
   mirror test textstat --candidate my.wasm --shard 2/2 --json s2.json
-  mirror merge s1.json s2.json --json all.json --junit all.xml")]
+  mirror merge s1.json s2.json --json all.json --junit all.xml
+  mirror merge /reports --json all.json             (every *.json file in /reports)")]
 pub struct MergeArgs {
-    /// JSON reports written by `mirror test --json`, one per shard
-    #[arg(required = true, value_name = "REPORT")]
+    /// JSON reports written by `mirror test --json`, one per shard, or directories holding
+    /// them (their `*.json` files, so that a fleet's reports merge with no shell glob)
+    #[arg(required = true, value_name = "REPORT|DIR")]
     reports: Vec<PathBuf>,
     #[command(flatten)]
     report: ReportArgs,
@@ -24,12 +26,37 @@ pub struct MergeArgs {
 
 pub fn merge(args: MergeArgs) -> Result<ExitCode> {
     let mut parts = Vec::new();
-    for path in &args.reports {
+    for path in &report_files(&args.reports)? {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read report {}", path.display()))?;
         parts.push((path.display().to_string(), json::from_json(&text, &path.display().to_string())?));
     }
     let merged = join(parts)?;
     args.report.emit(&merged, None)
+}
+
+/// `paths`, with each directory replaced by the `*.json` files in it, in name order.
+fn report_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in paths {
+        if !path.is_dir() {
+            files.push(path.clone());
+            continue;
+        }
+        let entries = std::fs::read_dir(path).with_context(|| format!("cannot read directory {}", path.display()))?;
+        let mut found = Vec::new();
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot read directory {}", path.display()))?.path();
+            if entry.is_file() && entry.extension().is_some_and(|ext| ext == "json") {
+                found.push(entry);
+            }
+        }
+        if found.is_empty() {
+            bail!("{} holds no JSON report (*.json)", path.display());
+        }
+        found.sort();
+        files.extend(found);
+    }
+    Ok(files)
 }
 
 /// One report from several of the same run: same task, candidate and reference, each case

@@ -40,6 +40,10 @@ pub struct ReportArgs {
     /// Colour the terminal view
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     color: ColorChoice,
+    /// Exit 0 even when cases fail (bad input still exits 2): for job runners, such as
+    /// Kubernetes Jobs, that take any other status for a crash to retry
+    #[arg(long)]
+    exit_zero: bool,
 }
 
 impl ReportArgs {
@@ -78,7 +82,7 @@ impl ReportArgs {
         Progress { bar, started: Instant::now(), wanted }
     }
 
-    /// Saves and shows `report`; exit 0 when every case passed, else 1.
+    /// Saves and shows `report`; exit 0 when every case passed (or with `--exit-zero`), else 1.
     pub fn emit(&self, report: &Report, timing: Option<(Duration, usize)>) -> Result<ExitCode> {
         if let Some(path) = &self.json {
             write_atomically(path, json::to_json(report)?.as_bytes())?;
@@ -90,7 +94,7 @@ impl ReportArgs {
             print!("{}", github::annotations(report));
         }
         print!("{}", terminal::render(report, self.style(), timing));
-        Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) })
+        Ok(if report.passed() || self.exit_zero { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) })
     }
 }
 

@@ -11,7 +11,7 @@ use mirror::outcome::Outcome;
 use mirror::parallel;
 use mirror::report::{CaseInfo, CaseReport, Report};
 use mirror::sandbox::Scratch;
-use mirror::select::{matches_filter, Shard};
+use mirror::select::{matches_filter, ShardSpec, COMPLETION_INDEX_VAR};
 use mirror::suite::{run_case, Programs};
 use mirror::task::{Case, CaseFile, Golden, Split, Task};
 
@@ -31,6 +31,7 @@ Examples:
   mirror test textstat --candidate my.wasm
   mirror test textstat --candidate my.wasm --split visible --filter 'freq-*' -v
   mirror test textstat --candidate my.wasm --shard 2/4 --json shard-2.json
+  mirror test textstat --candidate my.wasm --shard job/4 --json shard.json   (in a Kubernetes Indexed Job)
   mirror test textstat --candidate examples/textstat-partial
   mirror test --candidate .          (inside a workspace made by `mirror workspace`)")]
 pub struct TestArgs {
@@ -47,9 +48,10 @@ pub struct TestArgs {
     /// Run only cases whose id or split/id matches GLOB (`*`, `?`); repeatable
     #[arg(long, value_name = "GLOB")]
     filter: Vec<String>,
-    /// Run only shard I of N (I counts from 1); `mirror merge` joins the shards' JSON reports
-    #[arg(long, value_name = "I/N")]
-    shard: Option<Shard>,
+    /// Run only shard I of N (I counts from 1); `job/N` takes shard $JOB_COMPLETION_INDEX + 1
+    /// of N (a Kubernetes Indexed Job); `mirror merge` joins the shards' JSON reports
+    #[arg(long, value_name = "I/N|job/N")]
+    shard: Option<ShardSpec>,
     #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
@@ -57,6 +59,7 @@ pub struct TestArgs {
 }
 
 pub fn test(args: TestArgs) -> Result<ExitCode> {
+    let shard = args.shard.map(|spec| spec.resolve(std::env::var(COMPLETION_INDEX_VAR).ok().as_deref())).transpose()?;
     let task = Task::find(&args.task)?;
     let splits: &[Split] = match args.split {
         SplitArg::Visible => &[Split::Visible],
@@ -69,7 +72,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     if cases.is_empty() && !args.filter.is_empty() {
         bail!("no case of task {} matches --filter {}", task.name, args.filter.join(" "));
     }
-    if let Some(shard) = args.shard {
+    if let Some(shard) = shard {
         cases.retain(|case| shard.contains(&case.id));
     }
     let sandbox = args.run.sandbox()?;
@@ -133,7 +136,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
         candidate_sha256: candidate.as_ref().map(|c| c.sha256().to_string()).unwrap_or_default(),
         reference_sha256: task.reference.sha256.clone(),
         build_log,
-        shard: args.shard,
+        shard,
         cases: reports,
     };
     args.report.emit(&report, Some((elapsed, args.run.jobs())))
