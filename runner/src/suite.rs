@@ -28,9 +28,25 @@ impl<'a> Programs<'a> {
         Ok(Programs { task, program, tools, any_tool: false })
     }
 
-    /// What a person probing a program may run: `program` and every tool.
-    pub fn with_every_tool(sandbox: &Sandbox, task: &'a Task, program: &'a Program) -> Result<Self> {
-        Ok(Programs { task, program, tools: Some(crate::tools::load(sandbox)?), any_tool: true })
+    /// The program alone, without tools: what `mirror exec` runs.
+    pub fn alone(task: &'a Task, program: &'a Program) -> Self {
+        Programs { task, program, tools: None, any_tool: false }
+    }
+
+    /// What a person probing a program may run: `program` and every tool, from `tools`
+    /// (see [`crate::tools::load`]).
+    pub fn with_every_tool(task: &'a Task, program: &'a Program, tools: Program) -> Self {
+        Programs { task, program, tools: Some(tools), any_tool: true }
+    }
+
+    /// The task whose command lines these programs run.
+    pub fn task(&self) -> &'a Task {
+        self.task
+    }
+
+    /// The module under the task's program name.
+    pub fn program(&self) -> &'a Program {
+        self.program
     }
 
     /// A shell that runs lines with these programs in `scratch`.
@@ -81,7 +97,10 @@ pub fn run_cases(sandbox: &Sandbox, programs: &Programs<'_>, cases: &[Case], job
 /// The task's own module must match its pinned SHA-256; a replacement is taken as it is,
 /// since goldens record behaviour, not bytes.
 pub fn load_reference(sandbox: &Sandbox, task: &Task, replacement: Option<&std::path::Path>) -> Result<Program> {
-    let path = replacement.unwrap_or(&task.reference.module);
+    let path = match replacement {
+        Some(path) => path,
+        None => task.reference.module()?,
+    };
     let program = sandbox.load(path).with_context(|| format!("reference of task {}", task.name))?;
     if replacement.is_none() && program.sha256() != task.reference.sha256 {
         anyhow::bail!(

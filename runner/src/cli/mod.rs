@@ -6,6 +6,7 @@ mod output;
 mod probe;
 mod record;
 mod reference;
+mod serve;
 mod tasks;
 mod test;
 mod workspace;
@@ -87,6 +88,9 @@ enum Command {
     /// Create the workspace an agent under evaluation gets: docs, visible cases, and the
     /// reference runnable through mirror, never copied
     Workspace(workspace::WorkspaceArgs),
+    /// Serve tasks' references on a Unix socket (the oracle): agents run them through it and
+    /// never read them
+    Serve(serve::ServeArgs),
     /// Rebuild a task's reference from its recipe and compare it with the pinned module
     Reference(reference::ReferenceArgs),
     /// Run a task's cases against a native build of its program and compare with the goldens
@@ -113,6 +117,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reference(args) => reference::reference(args),
         Command::Fidelity(args) => reference::fidelity(args),
         Command::Workspace(args) => workspace::workspace(args),
+        Command::Serve(args) => serve::serve(args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

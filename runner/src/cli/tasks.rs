@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use anyhow::Result;
-use mirror::task::{all_tasks, Golden, Split, Task};
+use anyhow::{bail, Result};
+use mirror::oracle::protocol::{Info, Op, Reply, Request};
+use mirror::task::{all_tasks, Golden, Location, Split, Task};
 
 pub fn list() -> Result<ExitCode> {
     for task in all_tasks()? {
@@ -21,13 +22,17 @@ fn case_counts(task: &Task) -> Result<String> {
 
 pub fn show(spec: &str) -> Result<ExitCode> {
     let task = Task::find(spec)?;
+    let module = match &task.reference.location {
+        Location::Module(module) => module,
+        Location::Oracle(socket) => return show_served(&task, socket),
+    };
     println!("task:        {}", task.name);
     println!("directory:   {}", task.dir.display());
     println!("program:     {}", task.program);
     if !task.description.is_empty() {
         println!("description: {}", task.description);
     }
-    println!("reference:   {} (sha256 {})", task.reference.module.display(), task.reference.sha256);
+    println!("reference:   {} (sha256 {})", module.display(), task.reference.sha256);
     if let Some(source) = &task.reference.source {
         println!("built from:  {source}");
     }
@@ -61,6 +66,34 @@ pub fn show(spec: &str) -> Result<ExitCode> {
             split_cases.len()
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `mirror show` in a workspace whose reference is behind the oracle at `socket`: what the
+/// oracle says of the task.
+fn show_served(task: &Task, socket: &std::path::Path) -> Result<ExitCode> {
+    let request = Request {
+        task: task.name.clone(),
+        op: Op::Info,
+        stdin: Vec::new(),
+        files: Default::default(),
+        fixtures: false,
+    };
+    let Reply::Info(info) = super::probe::ask_oracle(socket, &request)? else {
+        bail!("the oracle at {} answered `info` with something else", socket.display());
+    };
+    let Info { task: name, program, description, tools, limits, docs, visible_cases } = info;
+    println!("task:        {name}");
+    println!("workspace:   {}", task.dir.display());
+    println!("program:     {program}");
+    if !description.is_empty() {
+        println!("description: {description}");
+    }
+    println!("reference:   served by the oracle at {} (sha256 {})", socket.display(), task.reference.sha256);
+    println!("tools:       {}", if tools.is_empty() { "(none)".into() } else { tools.join(" ") });
+    println!("limits:      {}", toml::to_string(&limits)?.trim().replace('\n', ", "));
+    println!("docs         {}", if docs.is_empty() { "(none)".into() } else { docs.join(" ") });
+    println!("visible:     {visible_cases} cases");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,19 +5,25 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use mirror::files::files_under;
-use mirror::task::{Split, Task};
+use mirror::task::{Location, Split, Task};
 
 #[derive(clap::Args)]
 #[command(after_help = "\
 Examples:
-  mirror workspace textstat /tmp/agent
-  cd /tmp/agent && mirror exec . -- --help && mirror test --candidate .
-  mirror test textstat --candidate /tmp/agent        (scoring, from the task bundle)")]
+  mirror workspace textstat /home/agent/work --oracle /run/mirror/oracle.sock
+  cd /home/agent/work && mirror exec . -- --help && mirror test --candidate .
+  mirror test textstat --candidate /home/agent/work   (scoring, from the task bundle)
+  mirror workspace textstat /tmp/mine                  (local mode: not a boundary)")]
 pub struct WorkspaceArgs {
     /// Task name under tasks-wasm/, or a path to a task directory
     task: String,
     /// The directory to create (it must not exist, or be empty)
     dir: PathBuf,
+    /// The socket of the `mirror serve` that runs the reference for the agent, as the agent
+    /// will reach it. Without it the workspace names the bundle's module: local mode, for an
+    /// author's own use, which is not a boundary
+    #[arg(long, value_name = "SOCKET")]
+    oracle: Option<PathBuf>,
 }
 
 pub fn workspace(args: WorkspaceArgs) -> Result<ExitCode> {
@@ -29,12 +35,22 @@ pub fn workspace(args: WorkspaceArgs) -> Result<ExitCode> {
     {
         bail!("{} is not empty; a workspace starts in a new directory", dir.display());
     }
-    // The reference stays where it is: the workspace names it, so that mirror can run it,
-    // but holds no copy of its bytes.
-    let module = std::fs::canonicalize(&task.reference.module)
-        .with_context(|| format!("cannot find the reference module {}", task.reference.module.display()))?;
+    // The reference stays where it is: the workspace names the oracle that runs it, or in
+    // local mode the module itself, and holds no copy of its bytes.
+    let location = match &args.oracle {
+        Some(socket) => Location::Oracle(
+            std::path::absolute(socket).with_context(|| format!("cannot resolve {}", socket.display()))?,
+        ),
+        None => {
+            let module = task.reference.module()?;
+            Location::Module(
+                std::fs::canonicalize(module)
+                    .with_context(|| format!("cannot find the reference module {}", module.display()))?,
+            )
+        }
+    };
     std::fs::create_dir_all(dir.join("tests/visible")).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(dir.join("task.toml"), task_toml(&task, &module)?)?;
+    std::fs::write(dir.join("task.toml"), task_toml(&task, &location)?)?;
     copy_tree(&task.dir.join("docs"), &dir.join("docs"))?;
     for case in &visible {
         let target = dir.join("tests/visible");
@@ -44,15 +60,36 @@ pub fn workspace(args: WorkspaceArgs) -> Result<ExitCode> {
             copy_file(&task.fixtures_dir().join(fixture), &dir.join("fixtures").join(fixture))?;
         }
     }
-    std::fs::write(dir.join("README.md"), readme(&task, visible.len()))?;
+    std::fs::write(dir.join("README.md"), readme(&task, visible.len(), &location))?;
     println!("created workspace {} for task {} with {} visible cases", dir.display(), task.name, visible.len());
+    match &location {
+        Location::Oracle(socket) => {
+            println!("its reference runs through the oracle at {}: start it with `mirror serve`", socket.display())
+        }
+        Location::Module(module) => println!("note: {}", local_mode_warning(module)),
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The workspace's own task file: the task as it is, with the reference named by its path.
-fn task_toml(task: &Task, module: &Path) -> Result<String> {
+/// What local mode gives away.
+fn local_mode_warning(module: &Path) -> String {
+    format!(
+        "local mode is not a boundary: task.toml names the reference module {},\n\
+         so whoever uses this workspace can read it, and the task bundle's hidden cases beside it.\n\
+         Give an agent under evaluation a workspace made with `--oracle SOCKET` instead.",
+        module.display()
+    )
+}
+
+/// The workspace's own task file: the task as it is, with the reference named by where it
+/// runs.
+fn task_toml(task: &Task, location: &Location) -> Result<String> {
     let mut reference = toml::Table::new();
-    reference.insert("module".into(), module.to_string_lossy().into_owned().into());
+    let (key, path) = match location {
+        Location::Module(module) => ("module", module),
+        Location::Oracle(socket) => ("oracle", socket),
+    };
+    reference.insert(key.into(), path.to_string_lossy().into_owned().into());
     reference.insert("sha256".into(), task.reference.sha256.clone().into());
     reference.insert("source".into(), "run it through `mirror exec` and `mirror sh`".into());
     let mut table = toml::Table::new();
@@ -69,8 +106,12 @@ fn task_toml(task: &Task, module: &Path) -> Result<String> {
     Ok(toml::to_string(&table)?)
 }
 
-fn readme(task: &Task, visible: usize) -> String {
+fn readme(task: &Task, visible: usize, location: &Location) -> String {
     let program = &task.program;
+    let mode = match location {
+        Location::Oracle(_) => String::new(),
+        Location::Module(module) => format!("\n**Note:** {}\n", local_mode_warning(module)),
+    };
     format!(
         "# Workspace: {name}\n\n\
          Write a program that behaves exactly like `{program}`: the same stdout, stderr, exit status and\n\
@@ -85,7 +126,7 @@ fn readme(task: &Task, visible: usize) -> String {
          or C sources), then test it against the visible cases; Mirror builds it for wasm32-wasip1 first:\n\n\
          ```sh\n\
          mirror test --candidate .\n\
-         ```\n",
+         ```\n{mode}",
         name = task.name
     )
 }

@@ -71,8 +71,9 @@ struct CaseJson {
     expected: Option<RunJson>,
 }
 
+/// One run's outputs, as reports and the oracle's replies write them.
 #[derive(Serialize, Deserialize)]
-struct RunJson {
+pub(crate) struct RunJson {
     termination: TerminationJson,
     stdout: BytesJson,
     stderr: BytesJson,
@@ -82,7 +83,7 @@ struct RunJson {
 
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-enum TerminationJson {
+pub(crate) enum TerminationJson {
     Exit { status: u32 },
     Trap { message: String },
     OutOfFuel,
@@ -96,14 +97,14 @@ enum TerminationJson {
 /// Text as a string; other bytes as `{"base64": ...}`, as in golden files.
 #[derive(Serialize, Deserialize)]
 #[serde(untagged)]
-enum BytesJson {
+pub(crate) enum BytesJson {
     Text(String),
     Base64 { base64: String },
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(untagged)]
-enum EntryJson {
+pub(crate) enum EntryJson {
     Bytes(BytesJson),
     Symlink { symlink: String },
     Directory { directory: bool },
@@ -232,18 +233,10 @@ fn case_report(json: CaseJson) -> Result<CaseReport> {
     Ok(case)
 }
 
-fn run_json(termination: &Termination, stdout: &[u8], stderr: &[u8], files: &FileChanges) -> RunJson {
+/// The JSON form of one run's outputs.
+pub(crate) fn run_json(termination: &Termination, stdout: &[u8], stderr: &[u8], files: &FileChanges) -> RunJson {
     RunJson {
-        termination: match termination.clone() {
-            Termination::Exited(status) => TerminationJson::Exit { status },
-            Termination::Trapped(message) => TerminationJson::Trap { message },
-            Termination::FuelExhausted => TerminationJson::OutOfFuel,
-            Termination::MemoryExhausted(message) => TerminationJson::MemoryLimit { message },
-            Termination::OutputExceeded(stream) => TerminationJson::OutputLimit { stream },
-            Termination::FilesExceeded => TerminationJson::FileLimit,
-            Termination::WallClockExceeded => TerminationJson::WallClock,
-            Termination::NotBuilt => TerminationJson::NotBuilt,
-        },
+        termination: TerminationJson::from(termination),
         stdout: BytesJson::from(stdout),
         stderr: BytesJson::from(stderr),
         files: files
@@ -262,7 +255,8 @@ fn run_json(termination: &Termination, stdout: &[u8], stderr: &[u8], files: &Fil
     }
 }
 
-fn outcome(json: RunJson, fuel: u64) -> Result<Outcome> {
+/// The outcome whose JSON form is `json`, with `fuel`.
+pub(crate) fn outcome(json: RunJson, fuel: u64) -> Result<Outcome> {
     let termination = match json.termination {
         TerminationJson::Exit { status } => Termination::Exited(status),
         TerminationJson::Trap { message } => Termination::Trapped(message),
@@ -291,6 +285,21 @@ fn outcome(json: RunJson, fuel: u64) -> Result<Outcome> {
     })
 }
 
+impl From<&Termination> for TerminationJson {
+    fn from(termination: &Termination) -> Self {
+        match termination.clone() {
+            Termination::Exited(status) => TerminationJson::Exit { status },
+            Termination::Trapped(message) => TerminationJson::Trap { message },
+            Termination::FuelExhausted => TerminationJson::OutOfFuel,
+            Termination::MemoryExhausted(message) => TerminationJson::MemoryLimit { message },
+            Termination::OutputExceeded(stream) => TerminationJson::OutputLimit { stream },
+            Termination::FilesExceeded => TerminationJson::FileLimit,
+            Termination::WallClockExceeded => TerminationJson::WallClock,
+            Termination::NotBuilt => TerminationJson::NotBuilt,
+        }
+    }
+}
+
 impl From<&[u8]> for BytesJson {
     fn from(bytes: &[u8]) -> Self {
         match std::str::from_utf8(bytes) {
@@ -301,11 +310,12 @@ impl From<&[u8]> for BytesJson {
 }
 
 impl BytesJson {
-    fn decode(self) -> Result<Vec<u8>> {
+    /// The bytes, from text or base64.
+    pub(crate) fn decode(self) -> Result<Vec<u8>> {
         match self {
             BytesJson::Text(text) => Ok(text.into_bytes()),
             BytesJson::Base64 { base64 } => {
-                base64::engine::general_purpose::STANDARD.decode(base64).context("invalid base64 in the report")
+                base64::engine::general_purpose::STANDARD.decode(base64).context("invalid base64")
             }
         }
     }

@@ -40,7 +40,8 @@ pub struct Sandbox {
     cache_dir: Option<PathBuf>,
 }
 
-/// A module compiled and linked, ready to instantiate once per run.
+/// A module compiled and linked, ready to instantiate once per run; clones share it.
+#[derive(Clone)]
 pub struct Program {
     pre: InstancePre<GuestState>,
     sha256: String,

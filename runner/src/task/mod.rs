@@ -7,6 +7,8 @@
 //!
 //! [reference]
 //! module = "reference.wasm"     # relative to the task directory
+//! # oracle = "/run/mirror.sock" # instead of `module`, in an agent's workspace: the
+//! #                             # `mirror serve` socket that runs the reference
 //! sha256 = "..."                # pinned: a different module is refused
 //! source = "guest-tools/textstat, bin textstat"   # how it was built
 //!
@@ -57,11 +59,25 @@ pub struct Task {
 /// The reference module of a task.
 #[derive(Clone, Debug)]
 pub struct Reference {
-    pub module: PathBuf,
+    /// Where the reference runs from.
+    pub location: Location,
     pub sha256: String,
     pub source: Option<String>,
     /// How to build it again from pinned source.
     pub build: Option<Recipe>,
+}
+
+impl Reference {
+    /// The module file, or an error saying that this reference runs only behind an oracle.
+    pub fn module(&self) -> Result<&Path> {
+        match &self.location {
+            Location::Module(path) => Ok(path),
+            Location::Oracle(socket) => bail!(
+                "this task's reference runs behind the oracle at {}: only `mirror exec`, `mirror sh` and `mirror show` reach it",
+                socket.display()
+            ),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -80,10 +96,23 @@ struct TaskFile {
     limits: Limits,
 }
 
+/// Where a task's reference runs from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// A module file: the task's own bundle, or a local-mode workspace naming one.
+    Module(PathBuf),
+    /// The socket of a `mirror serve` that holds the module: an agent's workspace, where
+    /// the module is out of reach.
+    Oracle(PathBuf),
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ReferenceFile {
-    module: PathBuf,
+    #[serde(default)]
+    module: Option<PathBuf>,
+    #[serde(default)]
+    oracle: Option<PathBuf>,
     sha256: String,
     #[serde(default)]
     source: Option<String>,
@@ -121,13 +150,18 @@ impl Task {
     pub fn parse(text: &str, dir: &Path) -> Result<Task> {
         let file: TaskFile = toml::from_str(text).context("malformed task file")?;
         Self::check(&file).context("invalid task file")?;
+        let location = match (&file.reference.module, &file.reference.oracle) {
+            (Some(module), None) => Location::Module(dir.join(module)),
+            (None, Some(oracle)) => Location::Oracle(dir.join(oracle)),
+            _ => bail!("invalid task file: [reference] names either a `module` or an `oracle` socket, and not both"),
+        };
         Ok(Task {
             dir: dir.to_path_buf(),
             name: file.name,
             program: file.program,
             description: file.description,
             reference: Reference {
-                module: dir.join(&file.reference.module),
+                location,
                 sha256: file.reference.sha256,
                 source: file.reference.source,
                 build: file.reference.build,
