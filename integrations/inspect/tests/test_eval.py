@@ -90,9 +90,8 @@ def test_agent_cannot_read_the_bundle_and_runs_unprivileged(tmp_path: Path) -> N
     probe = f"id -u; ls {bundle}/tests/hidden; cat {bundle}/reference.wasm | wc -c; ls /workspace"
     sample = run(tmp_path, [turn("bash", command=probe), final()], submit="none")
     [result] = tool_results(sample, "bash")
-    lines = result.text.splitlines()
     if os.geteuid() == 0:
-        assert lines[0] == "65534", result.text
+        assert "65534" in result.text.splitlines(), result.text
     assert "No such file or directory" in result.text, result.text
     assert "tests" in result.text and "docs" in result.text, "the workspace is there"
     assert not (set(os.listdir(bundle / "tests" / "hidden")) & set(result.text.split())), "no hidden case shows"
@@ -103,13 +102,14 @@ def test_a_candidate_that_does_not_build_scores_zero_and_cannot_submit(tmp_path:
     sample = run(
         tmp_path,
         [
-            *writing(PARTIAL),
+            turn("bash", command="mkdir -p src"),
+            turn("text_editor", command="create", path="/workspace/Cargo.toml", file_text=(PARTIAL / "Cargo.toml").read_text()),
             turn("text_editor", command="create", path="/workspace/src/main.rs", file_text=broken),
             turn("evaluate_testcases"),
             turn("submit"),
         ]
         + [final()] * 3,
-        message_limit=12,
+        message_limit=16,
     )
     [evaluation] = tool_results(sample, "evaluate_testcases")
     assert "visible: 0 of 44 passed" in evaluation.text and "did not build" in evaluation.text, evaluation.text

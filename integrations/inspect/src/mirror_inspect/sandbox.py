@@ -41,6 +41,9 @@ BUNDLE_KEY = "mirror_bundle"
 
 NOBODY = 65534
 
+SOCKET_BASE = "/tmp"
+"""Where the oracles' socket directories go: a short path, as socket paths are limited."""
+
 
 class MirrorSandboxConfig(BaseModel, frozen=True):
     """Settings of the `mirror` sandbox environment."""
@@ -61,10 +64,14 @@ class MirrorSandboxConfig(BaseModel, frozen=True):
 class MirrorSandboxEnvironment(SandboxEnvironment):
     """A sample's agent container, with the oracle and workspace it was set up with."""
 
-    def __init__(self, root: Path, bundle: str, mirror: Path, oracle: Oracle, container: Container) -> None:
+    def __init__(
+        self, root: Path, oracle_dir: Path, bundle: str, mirror: Path, oracle: Oracle, container: Container
+    ) -> None:
         super().__init__()
         self.root = root
         """The sample's private directory on the host (readable by the evaluation only)."""
+        self.oracle_dir = oracle_dir
+        """The directory of the oracle's socket (shown to the agent)."""
         self.bundle = bundle
         """The task bundle the oracle serves and the scorer scores against."""
         self.mirror = mirror
@@ -95,11 +102,12 @@ class MirrorSandboxEnvironment(SandboxEnvironment):
             raise ValueError(f"the mirror sandbox needs the sample metadata key {BUNDLE_KEY!r} (a task bundle)")
         mirror = find_mirror(settings.mirror)
         root = Path(tempfile.mkdtemp(prefix="mirror-inspect-", dir=settings.scratch_dir))
+        # A socket's path must fit in 108 bytes, so its directory is short and apart.
+        oracle_dir = Path(tempfile.mkdtemp(prefix="mirror-oracle-", dir=SOCKET_BASE))
         oracle = None
         try:
             os.chmod(root, 0o700)
-            oracle_dir = root / "oracle"
-            oracle_dir.mkdir(mode=0o755)
+            os.chmod(oracle_dir, 0o755)
             oracle = await Oracle.start(
                 mirror, bundle, oracle_dir / "oracle.sock", root / "audit.jsonl", root / "serve.stderr"
             )
@@ -129,8 +137,9 @@ class MirrorSandboxEnvironment(SandboxEnvironment):
             if oracle is not None:
                 await oracle.stop()
             shutil.rmtree(root, ignore_errors=True)
+            shutil.rmtree(oracle_dir, ignore_errors=True)
             raise
-        return {"default": cls(root, bundle, mirror, oracle, container)}
+        return {"default": cls(root, oracle_dir, bundle, mirror, oracle, container)}
 
     @override
     @classmethod
@@ -146,6 +155,7 @@ class MirrorSandboxEnvironment(SandboxEnvironment):
             await sandbox.container.stop()
             await sandbox.oracle.stop()
             shutil.rmtree(sandbox.root, ignore_errors=True)
+            shutil.rmtree(sandbox.oracle_dir, ignore_errors=True)
 
     @override
     async def exec(
