@@ -36,6 +36,19 @@ def run(tmp: Path, outputs: list[ModelOutput], **task_args: object) -> EvalSampl
     return log.samples[0]
 
 
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of the running processes that contain `text`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in line:
+            found.append(line)
+    return found
+
+
 def tool_results(sample: EvalSample, function: str) -> list[ChatMessageTool]:
     return [m for m in sample.messages if isinstance(m, ChatMessageTool) and m.function == function]
 
@@ -88,7 +101,11 @@ def test_scripted_agent_gets_the_known_candidates_hidden_pass_rate(tmp_path: Pat
 def test_agent_cannot_read_the_bundle_and_runs_unprivileged(tmp_path: Path) -> None:
     bundle = REPO / "tasks-wasm" / "textstat"
     probe = f"id -u; ls {bundle}/tests/hidden; cat {bundle}/reference.wasm | wc -c; ls /workspace"
+    # A process left behind on purpose: cleanup must end it with the container.
+    probe += "; setsid sleep 31337 >/dev/null 2>&1 < /dev/null &"
     sample = run(tmp_path, [turn("bash", command=probe), final()], submit="none")
+    assert processes_mentioning("sleep 31337") == [], "nothing the agent started outlives the sample"
+    assert processes_mentioning(str(tmp_path / "scratch")) == [], "the oracle is stopped"
     [result] = tool_results(sample, "bash")
     if os.geteuid() == 0:
         assert "65534" in result.text.splitlines(), result.text

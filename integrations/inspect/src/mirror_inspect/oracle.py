@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import json
 import signal
 import time
@@ -52,6 +53,7 @@ class Oracle:
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=err,
                 start_new_session=True,
+                preexec_fn=_stop_with_parent,
             )
         oracle = cls(process, socket, log)
         deadline = time.monotonic() + START_TIMEOUT
@@ -73,6 +75,13 @@ class Oracle:
         except asyncio.TimeoutError:
             self._process.kill()
             await self._process.wait()
+
+
+def _stop_with_parent() -> None:
+    """In the child before exec: SIGTERM when the evaluation's process dies, so an oracle
+    never outlives an evaluation that was killed before its cleanup ran (Linux)."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def read_audit_log(path: Path, limit: int = 1000) -> dict[str, object]:
