@@ -57,18 +57,19 @@ def parse(text: str, name: str) -> Summary:
     """Reads the JSON report `text` (from the file `name`)."""
     try:
         report = json.loads(text)
-        if report.get("format") != "mirror-report":
-            raise ReportError(f"{name} is not a mirror report (format {report.get('format')!r})")
+    except json.JSONDecodeError as error:
+        raise ReportError(f"{name} is not JSON: {error}") from error
+    if not isinstance(report, dict) or report.get("format") != "mirror-report":
+        raise ReportError(f"{name} is not a mirror report")
+    try:
         splits = {
             split: Counts(int(t["cases"]), int(t["passed"]), {k: int(v) for k, v in t["verdicts"].items()})
             for split, t in report["totals"].items()
             if split != "all" and int(t["cases"]) > 0
         }
         return Summary(splits, bool(report["solved"]), str(report["digest"]), report.get("build_log"))
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as error:
-        if isinstance(error, ReportError):
-            raise
-        raise ReportError(f"{name} is not a readable mirror report: {error}") from error
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise ReportError(f"{name} is not a readable mirror report: {error!r}") from error
 
 
 def first_failures(terminal: str, count: int, max_chars: int) -> str:
