@@ -5,8 +5,9 @@ network namespace unless the network is allowed). Its filesystem is the host's s
 directories read-only, the toolchain read-only, the workspace read-write at `/workspace`,
 private `/tmp` and `/var/tmp`, the oracle's socket directory and the `mirror` binary at
 `/opt/mirror/bin/mirror`. Nothing else of the host, so no bundle, repository or score
-report, is there to read. Every command enters those namespaces with `nsenter`; when the
-evaluation runs as root the agent's commands run as an unprivileged uid (`setpriv`).
+report, is there to read. Every command enters those namespaces with `nsenter`, and the
+agent's commands run as an unprivileged uid (`setpriv`). It takes root: bubblewrap run by
+another user nests the namespaces in a user namespace that `nsenter` cannot re-enter.
 Stopping the container kills its PID namespace, so nothing the agent started outlives it.
 
 This module knows nothing of inspect_ai: the sandbox environment drives it.
@@ -72,9 +73,6 @@ def bwrap_arguments(view: View) -> list[str]:
     args = ["--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     if not view.network:
         args.append("--unshare-net")
-    if os.geteuid() != 0:
-        # Without root, a user namespace is what lets bwrap build the view at all.
-        args.append("--unshare-user")
     args += ["--ro-bind", "/usr", "/usr"]
     for name in _TOP_LEVEL:
         host = Path("/") / name
@@ -110,19 +108,20 @@ def _parents(path: Path) -> list[str]:
 class Container:
     """A running container; commands enter it with :meth:`run`."""
 
-    def __init__(self, process: asyncio.subprocess.Process, pid: int, agent_uid: int | None) -> None:
+    def __init__(self, process: asyncio.subprocess.Process, pid: int, agent_uid: int) -> None:
         self._process = process
         self._pid = pid
         self._agent_uid = agent_uid
 
     @property
-    def agent_uid(self) -> int | None:
-        """The uid the agent's commands run as, or None for the evaluation's own."""
+    def agent_uid(self) -> int:
+        """The uid the agent's commands run as."""
         return self._agent_uid
 
     @classmethod
-    async def start(cls, view: View, agent_uid: int | None) -> Container:
-        """Starts a container showing `view`; the agent's commands run as `agent_uid`."""
+    async def start(cls, view: View, agent_uid: int) -> Container:
+        """Starts a container showing `view`; the agent's commands run as `agent_uid`.
+        Needs root: entering the container's namespaces and switching uid do."""
         info_read, info_write = os.pipe()
         try:
             process = await asyncio.create_subprocess_exec(
@@ -171,14 +170,11 @@ class Container:
         unless `as_agent` is false. Raises TimeoutError past `timeout` seconds."""
         if self._process.returncode is not None:
             raise ContainerError("the container has stopped")
-        namespaces = ["-m", "-p", "-i", "-u"]
-        if os.geteuid() != 0:
-            namespaces = ["-U", "--preserve-credentials", *namespaces]
-        command = ["nsenter", "-t", str(self._pid), *namespaces, "-r", "-w", "--"]
+        command = ["nsenter", "-t", str(self._pid), "-m", "-p", "-i", "-u", "-r", "-w", "--"]
         command += ["/usr/bin/env", "-i", *(f"{k}={v}" for k, v in env.items())]
         # nsenter opens --wd outside the container, so the shell changes directory inside.
         command += ["/bin/sh", "-c", 'cd "$1" || exit 126; shift; exec "$@"', "sh", cwd]
-        if as_agent and self._agent_uid is not None:
+        if as_agent:
             uid = str(self._agent_uid)
             command += ["/usr/bin/setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
         command += argv

@@ -3,9 +3,9 @@
 Sample setup starts `mirror serve` for the sample's bundle (as the evaluation's own user,
 outside the container), makes the agent's workspace with `mirror workspace --oracle`, and
 starts the agent's container (see `container`), which shows the workspace and the oracle's
-socket but not the bundle. Every command the agent's tools run enters that container;
-when the evaluation runs as root they run as an unprivileged uid (65534 by default), while
-inspect's own tool machinery may still ask for `user="root"`. Cleanup stops the container
+socket but not the bundle. Every command the agent's tools run enters that container as an
+unprivileged uid (65534 by default), while inspect's own tool machinery may still ask for
+`user="root"`. The evaluation must run as root. Cleanup stops the container
 and the oracle and removes everything setup made.
 """
 
@@ -49,7 +49,7 @@ class MirrorSandboxConfig(BaseModel, frozen=True):
     """Settings of the `mirror` sandbox environment."""
 
     agent_uid: int = NOBODY
-    """The uid the agent's commands run as when the evaluation runs as root."""
+    """The uid the agent's commands run as."""
     network: bool = False
     """Whether the agent's container shares the host's network."""
     mirror: str | None = None
@@ -97,6 +97,11 @@ class MirrorSandboxEnvironment(SandboxEnvironment):
         cls, task_name: str, config: SandboxEnvironmentConfigType | None, metadata: dict[str, str]
     ) -> dict[str, SandboxEnvironment]:
         settings = _settings(config)
+        if os.geteuid() != 0:
+            raise PermissionError(
+                "the mirror sandbox needs root: it runs the agent as another user (uid "
+                f"{settings.agent_uid}) in a container of its own; run the evaluation as root, e.g. in a container"
+            )
         bundle = metadata.get(BUNDLE_KEY)
         if not bundle:
             raise ValueError(f"the mirror sandbox needs the sample metadata key {BUNDLE_KEY!r} (a task bundle)")
@@ -118,9 +123,7 @@ class MirrorSandboxEnvironment(SandboxEnvironment):
             var_tmp = root / "var-tmp"
             var_tmp.mkdir()
             os.chmod(var_tmp, 0o1777)
-            agent_uid = settings.agent_uid if os.geteuid() == 0 else None
-            if agent_uid is not None:
-                _chown_tree(root / "workspace", agent_uid)
+            _chown_tree(root / "workspace", settings.agent_uid)
             profile = root / "profile"
             profile.write_text("".join(f"export {k}={shlex.quote(v)}\n" for k, v in _agent_env().items()))
             view = View(
@@ -132,7 +135,7 @@ class MirrorSandboxEnvironment(SandboxEnvironment):
                 toolchain=[Path(p) for p in (settings.toolchain if settings.toolchain is not None else _toolchain())],
                 network=settings.network,
             )
-            container = await Container.start(view, agent_uid)
+            container = await Container.start(view, settings.agent_uid)
         except BaseException:
             if oracle is not None:
                 await oracle.stop()
@@ -218,17 +221,13 @@ class MirrorSandboxEnvironment(SandboxEnvironment):
         return result.stdout.decode() if text else result.stdout
 
     def _as_agent(self, user: str | None) -> bool:
-        """Whether a command for `user` runs as the agent (else as the evaluation's user)."""
-        if user is None:
+        """Whether a command for `user` runs as the agent (else as root)."""
+        uid = None if user is None else _uid_of(user)
+        if user is None or uid == self.container.agent_uid:
             return True
-        uid = _uid_of(user)
-        if uid is not None and uid == self.container.agent_uid:
-            return True
-        if uid is not None and uid == os.geteuid():
+        if uid == 0:
             return False
-        raise SandboxUserUnsupportedError(
-            f"the mirror sandbox runs commands as the agent or as {pwd.getpwuid(os.geteuid()).pw_name}, not {user!r}"
-        )
+        raise SandboxUserUnsupportedError(f"the mirror sandbox runs commands as the agent or as root, not {user!r}")
 
 
 def _settings(config: SandboxEnvironmentConfigType | None) -> MirrorSandboxConfig:

@@ -45,7 +45,7 @@ def mirror_task(
       submit: "gated" (accepted once the visible pass rate reaches submit_threshold),
         "plain" (inspect's own submit) or "none" (the agent stops when it stops calling tools).
       submit_threshold: The visible pass rate a gated submission needs.
-      agent_uid: The uid the agent's commands run as when the evaluation runs as root.
+      agent_uid: The uid the agent's commands run as (the evaluation runs as root).
       network: Whether the agent's container shares the host's network.
       reports_dir: Where the scorer keeps each sample's JSON report.
       mirror: The `mirror` binary [default: $MIRROR_BIN, the mirror-bin wheel's, or PATH's].
