@@ -97,8 +97,17 @@ fn job_shards_follow_the_completion_index_and_merge_from_a_directory() {
         let fixed = dir.path().join(format!("fixed-{index}.json"));
         test_imperfect(&["--shard", &format!("{}/3", index + 1), "--json", path_arg(&fixed)]);
         let file = reports.join(format!("shard-{index}.json"));
-        let args =
-            ["test", "textstat", "--candidate", IMPERFECT, "--shard", "job/3", "--json", path_arg(&file), "--exit-zero"];
+        let args = [
+            "test",
+            "textstat",
+            "--candidate",
+            IMPERFECT,
+            "--shard",
+            "job/3",
+            "--json",
+            path_arg(&file),
+            "--exit-zero",
+        ];
         let output = run(mirror().env("JOB_COMPLETION_INDEX", index.to_string()).args(args), b"");
         assert_code(&output, 0);
         assert_eq!(read_json(&file)["shard"], format!("{}/3", index + 1), "index {index} is shard {}", index + 1);

@@ -62,14 +62,16 @@ impl ShardSpec {
             ShardSpec::Fixed(shard) => return Ok(shard),
             ShardSpec::CompletionIndex { count } => count,
         };
-        let text = completion_index
-            .with_context(|| format!("--shard job/{count} needs {COMPLETION_INDEX_VAR} (set in each pod of an Indexed Job)"))?;
-        let index: u32 = text
-            .trim()
-            .parse()
-            .with_context(|| format!("{COMPLETION_INDEX_VAR}={text:?} is not a number"))?;
+        let text = completion_index.with_context(|| {
+            format!("--shard job/{count} needs {COMPLETION_INDEX_VAR} (set in each pod of an Indexed Job)")
+        })?;
+        let index: u32 =
+            text.trim().parse().with_context(|| format!("{COMPLETION_INDEX_VAR}={text:?} is not a number"))?;
         if index >= count {
-            bail!("{COMPLETION_INDEX_VAR}={index} is past the last shard of job/{count} (indexes count from 0 to {})", count - 1);
+            bail!(
+                "{COMPLETION_INDEX_VAR}={index} is past the last shard of job/{count} (indexes count from 0 to {})",
+                count - 1
+            );
         }
         Ok(Shard { index: index + 1, count })
     }
