@@ -73,7 +73,11 @@ impl Server {
 
     /// Stops the server with SIGTERM; its exit status.
     fn stop(&mut self) -> std::process::ExitStatus {
-        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("kill runs");
+        // The shell's own `kill`: a minimal system may have no kill binary.
+        let status = Command::new("sh")
+            .args(["-c", "kill -TERM \"$0\"", &self.child.id().to_string()])
+            .status()
+            .expect("sh runs");
         assert!(status.success());
         self.child.wait().expect("the server exits")
     }
@@ -323,6 +327,13 @@ fn served_requests_never_reach_past_the_scratch_directory() {
         assert_no_module_window(&module, &output.stdout, line);
         assert_no_module_window(&module, &output.stderr, line);
         assert!(!text(&output.stdout).contains("hidden"), "{line}: {}", text(&output.stdout));
+    }
+    // The check sees a leak: local mode hands out the module, raw or in base64.
+    for line in ["cat r.wasm", "base64 r.wasm"] {
+        let leaked = mirror_run(&["sh", "textstat", "--file", "r.wasm=tasks-wasm/textstat/reference.wasm", line]);
+        assert_code(&leaked, 0);
+        let caught = std::panic::catch_unwind(|| assert_no_module_window(&module, &leaked.stdout, line));
+        assert!(caught.is_err(), "{line}: the leak went unseen");
     }
     drop(server);
     drop(temp);

@@ -4,9 +4,16 @@
 use std::path::{Path, PathBuf};
 
 /// The cache directory: `$MIRROR_CACHE_DIR`, else `mirror/` in the user's cache directory
-/// (`~/.cache/mirror` on Linux). `None` when neither is known.
+/// (`~/.cache/mirror` on Linux). `None` when neither is known, or when the user's cache
+/// directory cannot be written (an agent's sandbox with HOME unset or read-only): then
+/// Mirror runs without a cache.
 pub fn default_root() -> Option<PathBuf> {
-    std::env::var_os("MIRROR_CACHE_DIR").map(PathBuf::from).or_else(|| dirs::cache_dir().map(|dir| dir.join("mirror")))
+    if let Some(dir) = std::env::var_os("MIRROR_CACHE_DIR") {
+        return Some(PathBuf::from(dir));
+    }
+    let root = dirs::cache_dir()?.join("mirror");
+    let writable = std::fs::create_dir_all(&root).is_ok() && tempfile::tempfile_in(&root).is_ok();
+    writable.then_some(root)
 }
 
 /// Compiled modules, under a cache root.

@@ -332,17 +332,17 @@ enum Frame {
 
 fn read_frame(reader: &mut BufReader<Deadline<'_>>) -> Frame {
     let mut line = Vec::new();
-    let limit = MAX_REQUEST_BYTES as u64;
-    let result = reader.by_ref().take(limit + 1).read_until(b'\n', &mut line);
+    let result = reader.by_ref().take(MAX_REQUEST_BYTES as u64).read_until(b'\n', &mut line);
     let received = line.len();
     match result {
         Ok(_) if line.last() == Some(&b'\n') => {
             line.pop();
             Frame::Line(line)
         }
-        Ok(_) if received as u64 > limit => {
-            Frame::Bad { received, why: format!("the request is longer than the {limit} bytes allowed") }
-        }
+        Ok(_) if received == MAX_REQUEST_BYTES => Frame::Bad {
+            received,
+            why: format!("the request is longer than the {MAX_REQUEST_BYTES} bytes allowed (newline included)"),
+        },
         Ok(0) => Frame::Closed,
         Ok(_) => Frame::Bad { received, why: "the request ended before its newline".into() },
         Err(_) if received == 0 => Frame::Closed,
