@@ -78,7 +78,15 @@ pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<NativeRun>
     let output = child.wait_with_output().context("cannot wait for sh")?;
     let _ = writer.join();
     let status = output.status.code().map(|c| c as u32).unwrap_or(128 + signal(&output.status));
-    Ok(NativeRun { status, stdout: output.stdout, stderr: output.stderr, files: scratch.changes()? })
+    Ok(NativeRun { status, stdout: output.stdout, stderr: output.stderr, files: native_changes(&mut scratch, task)? })
+}
+
+/// What the native run left, read back within the same cap as a sandboxed run's.
+fn native_changes(scratch: &mut Scratch, task: &Task) -> Result<FileChanges> {
+    let cap = scratch.read_back_cap(task.limits.file_bytes_written);
+    scratch
+        .changes(cap)?
+        .with_context(|| format!("the native run left more than the {cap} bytes of files Mirror reads back"))
 }
 
 #[cfg(unix)]

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 
-use crate::outcome::Outcome;
+use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::parallel;
 use crate::sandbox::{Program, Sandbox, Scratch};
 use crate::shell::run::{Resolve, Shell};
@@ -34,8 +34,10 @@ impl<'a> Programs<'a> {
     }
 
     /// A shell that runs lines with these programs in `scratch`.
-    pub fn shell<'s>(&'s self, sandbox: &'s Sandbox, scratch: &'s std::path::Path) -> Shell<'s> {
-        Shell { sandbox, programs: self, env: &self.task.env, limits: &self.task.limits, scratch }
+    pub fn shell<'s>(&'s self, sandbox: &'s Sandbox, scratch: &'s mut Scratch) -> Shell<'s> {
+        let limits = &self.task.limits;
+        let read_cap = scratch.read_back_cap(limits.file_bytes_written);
+        Shell { sandbox, programs: self, env: &self.task.env, limits, scratch: scratch.path(), read_cap }
     }
 }
 
@@ -58,11 +60,18 @@ impl Resolve for Programs<'_> {
 pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch: &mut Scratch) -> Result<Outcome> {
     scratch.prepare(&case.files).with_context(|| format!("case {}", case.name()))?;
     let run = programs
-        .shell(sandbox, scratch.path())
+        .shell(sandbox, scratch)
         .run(&case.script, &case.stdin)
         .with_context(|| format!("case {}", case.name()))?;
-    let files = scratch.changes().with_context(|| format!("case {}: cannot read back its files", case.name()))?;
-    Ok(Outcome { termination: run.termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
+    let cap = scratch.read_back_cap(programs.task.limits.file_bytes_written);
+    let read_back =
+        scratch.changes(cap).with_context(|| format!("case {}: cannot read back its files", case.name()))?;
+    let (termination, files) = match read_back {
+        Some(files) => (run.termination, files),
+        // More than the case may leave (hard links, say): the case ends as over its limit.
+        None => (Termination::FilesExceeded, FileChanges::default()),
+    };
+    Ok(Outcome { termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
 }
 
 /// Runs every case on up to `jobs` threads, each with a scratch directory of its own. The
