@@ -24,6 +24,7 @@ pub struct WriteBudget {
 }
 
 impl WriteBudget {
+    /// The whole budget a case's limits allow.
     pub fn new(limits: &Limits) -> Self {
         WriteBudget { files_left: limits.files_created, bytes_left: limits.file_bytes_written }
     }
@@ -56,10 +57,12 @@ impl OpenDescriptors {
         self.open < MAX_OPEN_DESCRIPTORS
     }
 
+    /// One more is open.
     pub fn opened(&mut self) {
         self.open += 1;
     }
 
+    /// One fewer is open.
     pub fn closed(&mut self) {
         self.open = self.open.saturating_sub(1);
     }

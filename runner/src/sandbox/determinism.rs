@@ -17,7 +17,7 @@ pub const WALL_CLOCK_NANOS: u64 = WALL_CLOCK_SECONDS * 1_000_000_000;
 
 /// How far the virtual monotonic clock moves each time a guest reads it, so that loops
 /// waiting for time to pass still end.
-pub const MONOTONIC_TICK_NANOS: u64 = 1_000;
+const MONOTONIC_TICK_NANOS: u64 = 1_000;
 
 /// Seed of every guest's random streams. Fixed so that runs repeat; distinct per stream.
 const SECURE_SEED: u64 = 0x6d69_7272_6f72_0001;

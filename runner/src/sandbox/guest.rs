@@ -31,6 +31,7 @@ pub struct OutputPipes {
 }
 
 impl OutputPipes {
+    /// The stdout pipe and its cap, and stderr's unless it shares the stdout pipe.
     pub fn new(stdout: MemoryOutputPipe, stdout_cap: usize, stderr: Option<(MemoryOutputPipe, usize)>) -> Self {
         OutputPipes { stdout: (stdout, stdout_cap), stderr }
     }

@@ -14,8 +14,9 @@ pub const EVENT_SIZE: usize = 32;
 /// Size of a preview1 `ciovec`.
 pub const CIOVEC_SIZE: usize = 8;
 
-/// Preview1 file types used here.
+/// Preview1 file type of a directory.
 pub const FILETYPE_DIRECTORY: u8 = 3;
+/// Preview1 file type of a regular file.
 pub const FILETYPE_REGULAR_FILE: u8 = 4;
 
 fn u64_at<const N: usize>(bytes: &[u8; N], at: usize) -> u64 {
@@ -49,6 +50,7 @@ pub struct Filestat {
 }
 
 impl Filestat {
+    /// The fields of the structure as preview1 lays it out.
     pub fn decode(bytes: &[u8; FILESTAT_SIZE]) -> Self {
         Filestat {
             dev: u64_at(bytes, 0),
@@ -62,6 +64,7 @@ impl Filestat {
         }
     }
 
+    /// The structure as preview1 lays it out, padding zero.
     pub fn encode(&self) -> [u8; FILESTAT_SIZE] {
         let mut bytes = [0u8; FILESTAT_SIZE];
         bytes[0..8].copy_from_slice(&self.dev.to_le_bytes());
@@ -86,6 +89,7 @@ pub struct DirentHeader {
 }
 
 impl DirentHeader {
+    /// The fields of the structure as preview1 lays it out.
     pub fn decode(bytes: &[u8; DIRENT_HEADER_SIZE]) -> Self {
         DirentHeader {
             next_cookie: u64_at(bytes, 0),
@@ -95,6 +99,7 @@ impl DirentHeader {
         }
     }
 
+    /// The structure as preview1 lays it out, padding zero.
     pub fn encode(&self) -> [u8; DIRENT_HEADER_SIZE] {
         let mut bytes = [0u8; DIRENT_HEADER_SIZE];
         bytes[0..8].copy_from_slice(&self.next_cookie.to_le_bytes());
@@ -120,6 +125,7 @@ pub struct Subscription {
 }
 
 impl Subscription {
+    /// The fields of the structure as preview1 lays it out.
     pub fn decode(bytes: &[u8; SUBSCRIPTION_SIZE]) -> Self {
         Subscription {
             userdata: u64_at(bytes, 0),
@@ -130,6 +136,7 @@ impl Subscription {
         }
     }
 
+    /// Whether `timeout` is an absolute time rather than a wait.
     pub fn is_absolute(&self) -> bool {
         self.clock_flags & 1 == 1
     }
@@ -144,6 +151,7 @@ pub struct Event {
 }
 
 impl Event {
+    /// The structure as preview1 lays it out, padding zero.
     pub fn encode(&self) -> [u8; EVENT_SIZE] {
         let mut bytes = [0u8; EVENT_SIZE];
         bytes[0..8].copy_from_slice(&self.userdata.to_le_bytes());
@@ -161,6 +169,7 @@ pub struct Ciovec {
 }
 
 impl Ciovec {
+    /// The fields of the structure as preview1 lays it out.
     pub fn decode(bytes: &[u8; CIOVEC_SIZE]) -> Self {
         Ciovec { ptr: u32_at(bytes, 0), len: u32_at(bytes, 4) }
     }

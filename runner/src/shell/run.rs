@@ -147,7 +147,10 @@ impl Line<'_> {
         for redirect in &command.redirects {
             let opened = match redirect {
                 Redirect::StdinFrom(path) => match self.read_input(path) {
-                    Ok(Some(bytes)) => Ok(input = bytes),
+                    Ok(Some(bytes)) => {
+                        input = bytes;
+                        Ok(())
+                    }
                     Ok(None) => return Ok((Termination::FilesExceeded, Vec::new())),
                     Err(reason) => Err(reason),
                 },
