@@ -47,7 +47,11 @@ fn own_target_dir() -> PathBuf {
 /// A `mirror` command run from the workspace root, with a private module cache.
 pub fn mirror() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mirror"));
-    command.current_dir(root()).env("MIRROR_CACHE_DIR", cache_dir()).env_remove("MIRROR_TASKS_DIR");
+    command
+        .current_dir(root())
+        .env("MIRROR_CACHE_DIR", cache_dir())
+        .env("MIRROR_CACHE_KEY", cache_key_path())
+        .env_remove("MIRROR_TASKS_DIR");
     command
 }
 
@@ -55,6 +59,17 @@ pub fn mirror() -> Command {
 /// tools module takes seconds, loading it a millisecond.
 pub fn cache_dir() -> PathBuf {
     own_target_dir().join("test-module-cache")
+}
+
+/// The key that seals the shared cache, outside it as Mirror requires.
+pub fn cache_key_path() -> PathBuf {
+    own_target_dir().join("test-cache.key")
+}
+
+/// The shared compiled-module cache, for tests that make a sandbox themselves.
+pub fn module_cache() -> mirror::cache::CacheDir {
+    let key = mirror::cache::CacheKey::load_or_create(&cache_key_path()).expect("test cache key");
+    mirror::cache::modules(&mirror::cache::CacheDir { path: cache_dir(), key })
 }
 
 /// Runs `command` with `stdin`, returning its output.
@@ -84,6 +99,15 @@ pub fn assert_code(output: &Output, expected: i32) {
         text(&output.stdout),
         text(&output.stderr)
     );
+}
+
+/// Writes `files` (relative path, contents) under `dir`, with their directories.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (name, content) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("a file has a parent")).expect("create dir");
+        std::fs::write(path, content).expect("write file");
+    }
 }
 
 /// A copy of the bundled task `name` in a fresh temporary directory.

@@ -145,8 +145,21 @@ impl CacheOptions {
         }
     }
 
+    /// The cache with its key, unless caching is off or no key can be had (then this run
+    /// caches nothing, and says why).
+    fn open(&self) -> Option<mirror::cache::CacheDir> {
+        let root = self.root()?;
+        match mirror::cache::open(&root) {
+            Ok(cache) => Some(cache),
+            Err(err) => {
+                eprintln!("mirror: warning: running without a cache: {err:#}");
+                None
+            }
+        }
+    }
+
     fn sandbox(&self, parallel_runs: usize) -> Result<mirror::sandbox::Sandbox> {
-        mirror::sandbox::Sandbox::new(parallel_runs, self.root().map(|root| mirror::cache::modules(&root)))
+        mirror::sandbox::Sandbox::new(parallel_runs, self.open().map(|cache| mirror::cache::modules(&cache)))
     }
 }
 

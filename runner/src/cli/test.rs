@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::{bail, Result};
-use mirror::build::{build_cached, Build};
+use anyhow::{bail, Context, Result};
+use mirror::build::{build, build_cached, detect, Build};
 use mirror::outcome::Outcome;
 use mirror::parallel;
 use mirror::report::{CaseInfo, CaseReport, Report};
@@ -15,6 +15,7 @@ use mirror::select::{matches_filter, Shard};
 use mirror::suite::{run_case, Programs};
 use mirror::task::{Case, CaseFile, Golden, Split, Task};
 
+use super::build::BuildFlags;
 use super::output::ReportArgs;
 use super::RunOptions;
 
@@ -38,7 +39,7 @@ pub struct TestArgs {
     #[arg(default_value = ".")]
     task: String,
     /// The candidate: a wasm32-wasip1 command module, or a source directory to build first
-    /// (Rust, Go or C; builds are cached by a hash of the source)
+    /// (Rust, Go or C; built confined, and cached by a hash of the source)
     #[arg(long, value_name = "FILE.wasm|DIR")]
     candidate: PathBuf,
     /// Which cases to run
@@ -50,6 +51,8 @@ pub struct TestArgs {
     /// Run only shard I of N (I counts from 1); `mirror merge` joins the shards' JSON reports
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
+    #[command(flatten)]
+    build: BuildFlags,
     #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
@@ -72,22 +75,25 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     if let Some(shard) = args.shard {
         cases.retain(|case| shard.contains(&case.id));
     }
-    let sandbox = args.run.sandbox()?;
-    // Where a build goes when nothing is cached; held until the run ends.
-    let mut uncached_builds = None;
-    let (module, build_log) = if args.candidate.is_dir() {
-        let builds = match args.run.cache.root() {
-            Some(root) => mirror::cache::builds(&root),
-            None => uncached_builds.insert(tempfile::tempdir()?).path().to_path_buf(),
+    let cache = args.run.cache.open();
+    let sandbox = mirror::sandbox::Sandbox::new(args.run.jobs(), cache.as_ref().map(mirror::cache::modules))?;
+    let (candidate, build_log) = if args.candidate.is_dir() {
+        let options = args.build.options(Some(task.program.clone()));
+        let built = match &cache {
+            Some(cache) => build_cached(&args.candidate, &options, &mirror::cache::builds(cache))?,
+            None => build(&args.candidate, detect(&args.candidate)?, &options)?,
         };
-        match build_cached(&args.candidate, Some(&task.program), &builds)? {
-            Build::Built { module, log } => (Some(module), Some(log)),
+        match built {
+            Build::Built { wasm, log } => {
+                let module =
+                    sandbox.load_bytes(&wasm).with_context(|| format!("the build of {}", args.candidate.display()))?;
+                (Some(module), Some(log))
+            }
             Build::Failed { log } => (None, Some(log)),
         }
     } else {
-        (Some(args.candidate.clone()), None)
+        (Some(sandbox.load(&args.candidate)?), None)
     };
-    let candidate = module.as_deref().map(|module| sandbox.load(module)).transpose()?;
     let programs = candidate.as_ref().map(|candidate| Programs::for_cases(&sandbox, &task, candidate)).transpose()?;
     // A JSON report holds every case's outputs; other reports only those of failures.
     let keep_outputs = args.report.wants_every_output();
