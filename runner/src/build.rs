@@ -13,7 +13,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-use crate::files::{files_under, slash_path};
+use crate::files::{files_under, read_given, slash_path};
 use crate::sandbox::hex;
 
 /// The languages Mirror builds.
@@ -282,7 +282,7 @@ fn source_hash(dir: &Path, language: Language, program: Option<&str>, toolchain:
     for file in source_files(dir)? {
         let relative = file.strip_prefix(dir).unwrap_or(&file);
         field(slash_path(relative).as_bytes());
-        field(&std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?);
+        field(&read_given(&file).context("cannot read the candidate's source")?);
     }
     Ok(hex(&hasher.finalize()))
 }
@@ -291,8 +291,12 @@ fn source_hash(dir: &Path, language: Language, program: Option<&str>, toolchain:
 fn newest_module(dir: &Path, since: std::time::SystemTime) -> Result<Option<PathBuf>> {
     let mut newest = None;
     for file in source_files(dir)? {
-        let modified = std::fs::metadata(&file)?.modified()?;
-        let is_wasm = std::fs::read(&file).map(|b| b.starts_with(b"\0asm")).unwrap_or(false);
+        let metadata = std::fs::metadata(&file)?;
+        if !metadata.is_file() {
+            continue;
+        }
+        let modified = metadata.modified()?;
+        let is_wasm = read_given(&file).map(|b| b.starts_with(b"\0asm")).unwrap_or(false);
         if is_wasm && modified >= since && newest.as_ref().is_none_or(|(time, _)| modified > *time) {
             newest = Some((modified, file));
         }

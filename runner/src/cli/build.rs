@@ -39,7 +39,7 @@ pub fn build_command(args: BuildArgs) -> Result<ExitCode> {
     match build(&args.dir, language, args.program.as_deref(), &output)? {
         Build::Built { module, log } => {
             eprint!("{log}");
-            println!("built {}", module.display());
+            outln!("built {}", module.display());
             Ok(ExitCode::SUCCESS)
         }
         Build::Failed { log } => {
