@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use mirror::build::{build, detect, Build};
+use mirror::report::printable;
 
 use super::EXIT_FAILED;
 
@@ -38,12 +39,12 @@ pub fn build_command(args: BuildArgs) -> Result<ExitCode> {
     eprintln!("building {} ({}) ...", args.dir.display(), language.name());
     match build(&args.dir, language, args.program.as_deref(), &output)? {
         Build::Built { module, log } => {
-            eprint!("{log}");
+            eprint!("{}", printable(&log));
             outln!("built {}", module.display());
             Ok(ExitCode::SUCCESS)
         }
         Build::Failed { log } => {
-            eprint!("{log}");
+            eprint!("{}", printable(&log));
             eprintln!("mirror: the build of {} failed", args.dir.display());
             Ok(ExitCode::from(EXIT_FAILED))
         }

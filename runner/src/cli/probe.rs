@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use mirror::files::{files_under, read_capped, read_given, slash_path};
 use mirror::outcome::Termination;
+use mirror::report::printable;
 use mirror::sandbox::{check_relative, Invocation, RunOutput, Scratch};
 use mirror::shell::run::Resolve;
 use mirror::suite::{load_reference, Programs};
@@ -122,11 +123,11 @@ fn finish(run: RunOutput, scratch: Scratch) -> Result<ExitCode> {
         // Passed on whole: the operating system narrows it as it would a native program's.
         Termination::Exited(code) => code as i32,
         Termination::Trapped(_) => {
-            eprintln!("mirror: the program {}", run.termination.describe());
+            eprintln!("mirror: the program {}", printable(&run.termination.describe()));
             EXIT_TRAPPED
         }
         other => {
-            eprintln!("mirror: the program {}", other.describe());
+            eprintln!("mirror: the program {}", printable(&other.describe()));
             EXIT_LIMIT
         }
     };
