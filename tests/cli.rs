@@ -263,6 +263,14 @@ fn a_closed_stdout_stops_mirror_quietly() {
         assert_eq!(output.status.code(), Some(code), "{args:?}: {}", text(&output.stderr));
         assert_eq!(text(&output.stderr), "", "{args:?} says nothing and does not panic");
     }
+    // A command whose output nobody reads still does all its work.
+    let (_temp, task) = copy_task(TASK);
+    let goldens = ["tests/visible/count-one.golden.toml", "tests/hidden/help-short.golden.toml"].map(|g| task.join(g));
+    goldens.iter().for_each(|golden| std::fs::remove_file(golden).unwrap());
+    let status =
+        mirror().args(["record", task.to_str().unwrap(), "--update"]).stdout(closed_stdout()).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(goldens.iter().all(|golden| golden.exists()), "every golden is written");
 }
 
 #[cfg(unix)]

@@ -11,8 +11,6 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => code,
-        // The reader has all it wanted (`mirror list | head -1`).
-        Err(err) if err.downcast_ref::<cli::StdoutClosed>().is_some() => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("mirror: error: {}", mirror::report::printable(&format!("{err:#}")));
             ExitCode::from(cli::EXIT_INPUT_ERROR)

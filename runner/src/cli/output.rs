@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mirror::report::terminal::{Style, Verbosity};
 use mirror::report::{github, json, junit, terminal, Report};
 
-use super::{write_atomically, write_stdout, StdoutClosed, EXIT_FAILED};
+use super::{write_atomically, write_stdout, EXIT_FAILED};
 
 /// When to colour the terminal view.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -91,13 +91,8 @@ impl ReportArgs {
             shown.push_str(&github::annotations(report));
         }
         shown.push_str(&terminal::render(report, self.style(), timing));
-        let code = if report.passed() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) };
-        // The run is over and its reports are written: a reader that stops early (`| head`)
-        // does not change how it went.
-        match write_stdout(format_args!("{shown}")) {
-            Err(err) if err.downcast_ref::<StdoutClosed>().is_none() => Err(err),
-            _ => Ok(code),
-        }
+        write_stdout(shown.as_bytes())?;
+        Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) })
     }
 }
 

@@ -116,8 +116,7 @@ impl ProbeInputs {
 
 /// Hands the run's output and status to the caller of mirror.
 fn finish(run: RunOutput, scratch: Scratch) -> Result<ExitCode> {
-    std::io::stdout().write_all(&run.stdout)?;
-    std::io::stdout().flush()?;
+    super::write_stdout(&run.stdout)?;
     std::io::stderr().write_all(&run.stderr)?;
     let code = match run.termination {
         // Passed on whole: the operating system narrows it as it would a native program's.

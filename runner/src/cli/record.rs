@@ -143,7 +143,7 @@ fn show_change(case: &Case, old: Option<&str>, new: &str) -> Result<()> {
             outln!("changed golden {}", case.name());
             let diff =
                 TextDiff::from_lines(old, new).unified_diff().context_radius(2).header("recorded", "now").to_string();
-            super::write_stdout(format_args!("{}", printable(&diff)))?;
+            super::write_stdout(printable(&diff).as_bytes())?;
         }
     }
     Ok(())
