@@ -82,7 +82,14 @@ pub fn run_cases(sandbox: &Sandbox, programs: &Programs<'_>, cases: &[Case], job
 /// since goldens record behaviour, not bytes.
 pub fn load_reference(sandbox: &Sandbox, task: &Task, replacement: Option<&std::path::Path>) -> Result<Program> {
     let path = replacement.unwrap_or(&task.reference.module);
-    let program = sandbox.load(path).with_context(|| format!("reference of task {}", task.name))?;
+    let program = match replacement {
+        Some(path) => sandbox.load(path),
+        None => task
+            .read_reference()
+            .map_err(anyhow::Error::from)
+            .and_then(|bytes| sandbox.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))),
+    }
+    .with_context(|| format!("reference of task {}", task.name))?;
     if replacement.is_none() && program.sha256() != task.reference.sha256 {
         anyhow::bail!(
             "reference module {} has sha256 {}, but task.toml pins {}",

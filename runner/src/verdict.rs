@@ -66,19 +66,28 @@ impl Verdict {
 
 /// Judges `actual` against the golden `expected`.
 pub fn judge(expected: &Golden, actual: &Outcome) -> Verdict {
-    let status = match &actual.termination {
-        Termination::Exited(status) => *status,
-        Termination::Trapped(trap) => return Verdict::RuntimeError(trap.clone()),
-        Termination::FuelExhausted | Termination::WallClockExceeded => return Verdict::TimeLimit,
-        Termination::MemoryExhausted(_) => return Verdict::MemoryLimit,
-        Termination::OutputExceeded(_) | Termination::FilesExceeded => return Verdict::OutputLimit,
-        Termination::NotBuilt => return Verdict::BuildError,
+    let status = match by_termination(&actual.termination) {
+        Ok(status) => status,
+        Err(verdict) => return verdict,
     };
     let differs = differing(expected, status, &actual.stdout, &actual.stderr, &actual.files);
     if differs.is_empty() {
         Verdict::Pass
     } else {
         Verdict::WrongOutput(differs)
+    }
+}
+
+/// The exit status of a run that exited, or the verdict of one that did not: a trap or a
+/// limit decides it whatever the outputs were.
+pub fn by_termination(termination: &Termination) -> Result<u32, Verdict> {
+    match termination {
+        Termination::Exited(status) => Ok(*status),
+        Termination::Trapped(trap) => Err(Verdict::RuntimeError(trap.clone())),
+        Termination::FuelExhausted | Termination::WallClockExceeded => Err(Verdict::TimeLimit),
+        Termination::MemoryExhausted(_) => Err(Verdict::MemoryLimit),
+        Termination::OutputExceeded(_) | Termination::FilesExceeded => Err(Verdict::OutputLimit),
+        Termination::NotBuilt => Err(Verdict::BuildError),
     }
 }
 

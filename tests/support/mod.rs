@@ -131,18 +131,25 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every file under `dir` with its contents, for before/after comparisons.
+/// Every entry under `dir` with its contents (a symlink's target, nothing for a FIFO or
+/// device), for before/after comparisons.
 pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).expect("read dir") {
             let path = entry.expect("entry").path();
-            if path.is_dir() {
+            let kind = std::fs::symlink_metadata(&path).expect("stat").file_type();
+            if kind.is_dir() {
                 stack.push(path);
-            } else {
+            } else if kind.is_symlink() {
+                let target = std::fs::read_link(&path).expect("read link");
+                files.push((path, target.into_os_string().into_encoded_bytes()));
+            } else if kind.is_file() {
                 let bytes = std::fs::read(&path).expect("read");
                 files.push((path, bytes));
+            } else {
+                files.push((path, Vec::new()));
             }
         }
     }
@@ -172,4 +179,24 @@ pub fn write_task(dir: &Path, program: &str, module: &[u8], extra_toml: &str, ca
 /// The JSON report a `mirror test --json` run wrote.
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).expect("report written")).expect("report is JSON")
+}
+
+/// A stdout whose reader is gone, as when `mirror list | head -1` has read its line: every
+/// write fails with a broken pipe.
+#[cfg(unix)]
+pub fn closed_stdout() -> Stdio {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: `pipe` fills two new descriptors, each then owned exactly once.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0, "pipe");
+    drop(unsafe { std::fs::File::from_raw_fd(fds[0]) });
+    unsafe { Stdio::from_raw_fd(fds[1]) }
+}
+
+/// Makes a FIFO at `path`, which blocks whoever opens it for reading until a writer comes.
+#[cfg(unix)]
+pub fn make_fifo(path: &Path) {
+    let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("no NUL in the path");
+    // SAFETY: `name` is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
 }

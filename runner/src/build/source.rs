@@ -91,13 +91,20 @@ pub fn copy(dir: &Path, entries: &[Entry], to: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Reads `path` if it is still a regular file: the tree may change after it was listed.
+/// Reads `path` if it is still a regular file: the tree may change after it was listed, and
+/// a file swapped for a symlink must not bring a host file into the build.
 fn read_regular(path: &Path) -> Result<Vec<u8>> {
-    let metadata = std::fs::symlink_metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if !metadata.is_file() {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    let mut file = options.open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !file.metadata().with_context(|| format!("cannot read {}", path.display()))?.is_file() {
         bail!("{} changed while it was read: it is no longer a regular file", path.display());
     }
-    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(bytes)
 }
 
 #[cfg(unix)]

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use mirror::build::{build, detect, Build, BuildLimits, BuildOptions, Confinement};
+use mirror::report::printable;
 
 use super::EXIT_FAILED;
 
@@ -65,13 +66,13 @@ pub fn build_command(args: BuildArgs) -> Result<ExitCode> {
     eprintln!("building {} ({}, {}) ...", args.dir.display(), language.name(), options.confinement.name());
     match build(&args.dir, language, &options)? {
         Build::Built { wasm, log } => {
-            eprint!("{log}");
+            eprint!("{}", printable(&log));
             super::write_atomically(&output, &wasm)?;
-            println!("built {}", output.display());
+            outln!("built {}", output.display());
             Ok(ExitCode::SUCCESS)
         }
         Build::Failed { log } => {
-            eprint!("{log}");
+            eprint!("{}", printable(&log));
             eprintln!("mirror: the build of {} failed", args.dir.display());
             Ok(ExitCode::from(EXIT_FAILED))
         }

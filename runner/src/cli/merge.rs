@@ -25,7 +25,9 @@ pub struct MergeArgs {
 pub fn merge(args: MergeArgs) -> Result<ExitCode> {
     let mut parts = Vec::new();
     for path in &args.reports {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read report {}", path.display()))?;
+        let bytes = mirror::files::read_given(path).context("cannot read the report")?;
+        let text =
+            String::from_utf8(bytes).with_context(|| format!("{} is not a Mirror JSON report", path.display()))?;
         parts.push((path.display().to_string(), json::from_json(&text, &path.display().to_string())?));
     }
     let merged = join(parts)?;

@@ -1,13 +1,14 @@
 //! `mirror exec` and `mirror sh`: run the reference as an agent probing it would.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use mirror::files::{files_under, slash_path};
+use mirror::files::{files_under, read_capped, read_given, slash_path};
 use mirror::outcome::Termination;
+use mirror::report::printable;
 use mirror::sandbox::{check_relative, Invocation, RunOutput, Scratch};
 use mirror::shell::run::Resolve;
 use mirror::suite::{load_reference, Programs};
@@ -86,7 +87,7 @@ impl ProbeInputs {
     fn prepare(&self, task: &Task) -> Result<(Scratch, Vec<u8>)> {
         let mut inputs = BTreeMap::new();
         if self.fixtures {
-            add_fixtures(&task.fixtures_dir(), &mut inputs)?;
+            add_fixtures(task, &mut inputs)?;
         }
         for spec in &self.files {
             let (name, path) = match spec.split_once('=') {
@@ -102,13 +103,12 @@ impl ProbeInputs {
                 }
             };
             check_relative(&name).with_context(|| format!("--file {spec}"))?;
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("--file {spec}: cannot read {}", path.display()))?;
+            let bytes = read_given(&path).with_context(|| format!("--file {spec}"))?;
             inputs.insert(name, bytes);
         }
         let mut stdin = Vec::new();
         if !std::io::stdin().is_terminal() {
-            std::io::stdin().read_to_end(&mut stdin).context("cannot read standard input")?;
+            stdin = read_capped(std::io::stdin().lock(), "standard input")?;
         }
         Ok((Scratch::new(&inputs)?, stdin))
     }
@@ -116,18 +116,17 @@ impl ProbeInputs {
 
 /// Hands the run's output and status to the caller of mirror.
 fn finish(run: RunOutput, scratch: Scratch) -> Result<ExitCode> {
-    std::io::stdout().write_all(&run.stdout)?;
-    std::io::stdout().flush()?;
+    super::write_stdout(&run.stdout)?;
     std::io::stderr().write_all(&run.stderr)?;
     let code = match run.termination {
         // Passed on whole: the operating system narrows it as it would a native program's.
         Termination::Exited(code) => code as i32,
         Termination::Trapped(_) => {
-            eprintln!("mirror: the program {}", run.termination.describe());
+            eprintln!("mirror: the program {}", printable(&run.termination.describe()));
             EXIT_TRAPPED
         }
         other => {
-            eprintln!("mirror: the program {}", other.describe());
+            eprintln!("mirror: the program {}", printable(&other.describe()));
             EXIT_LIMIT
         }
     };
@@ -136,13 +135,11 @@ fn finish(run: RunOutput, scratch: Scratch) -> Result<ExitCode> {
     std::process::exit(code);
 }
 
-fn add_fixtures(dir: &std::path::Path, inputs: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
-    for relative in files_under(dir, |_| false)? {
-        let path = dir.join(&relative);
-        inputs.insert(
-            slash_path(&relative),
-            std::fs::read(&path).with_context(|| format!("cannot read fixture {}", path.display()))?,
-        );
+fn add_fixtures(task: &Task, inputs: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
+    let dir = task.fixtures_dir();
+    for relative in files_under(&dir, |_| false)? {
+        let bytes = task.read_file(&dir.join(&relative)).context("cannot read fixture")?;
+        inputs.insert(slash_path(&relative), bytes);
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use mirror::report::printable;
 use mirror::suite::{load_reference, run_cases, Programs};
 use mirror::task::{Case, Golden, Split, Task};
 use mirror::verdict::differing;
@@ -64,32 +65,32 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     for (case, golden) in cases.iter().zip(&goldens) {
         let path = case.golden_path();
         let text = golden.to_toml(case, program.sha256());
-        let old = match std::fs::read_to_string(&path) {
+        let old = match task.read_text(&path) {
             Ok(old) => Some(old),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-            Err(err) => return Err(err).with_context(|| format!("cannot read golden {}", path.display())),
+            Err(err) if err.is_not_found() => None,
+            Err(err) => return Err(err).context("cannot read golden"),
         };
         if old.as_deref() == Some(text.as_str()) {
             continue;
         }
         if args.update {
-            show_change(case, old.as_deref(), &text);
+            show_change(case, old.as_deref(), &text)?;
         }
         write_atomically(&path, text.as_bytes())?;
         written += 1;
     }
     for orphan in &orphans {
         std::fs::remove_file(orphan).with_context(|| format!("cannot remove {}", orphan.display()))?;
-        println!("removed {} (no case has that id)", orphan.display());
+        outln!("removed {} (no case has that id)", orphan.display());
     }
-    println!("{}: recorded {} goldens, {written} written", task.name, cases.len());
+    outln!("{}: recorded {} goldens, {written} written", task.name, cases.len());
     Ok(ExitCode::SUCCESS)
 }
 
 fn check(task: &Task, cases: &[Case], goldens: &[Golden], orphans: &[PathBuf]) -> Result<ExitCode> {
     let mut problems = Vec::new();
     for (case, golden) in cases.iter().zip(goldens) {
-        match Golden::load(&case.golden_path())? {
+        match Golden::load(task, &case.golden_path())? {
             None => problems.push(format!("{}: no golden", case.name())),
             Some(old) if !old.same_behaviour(golden) => {
                 problems.push(format!("{}: {}", case.name(), differences(&old, golden)))
@@ -104,12 +105,12 @@ fn check(task: &Task, cases: &[Case], goldens: &[Golden], orphans: &[PathBuf]) -
     }
     if !problems.is_empty() {
         for problem in &problems {
-            println!("differs {problem}");
+            outln!("differs {problem}");
         }
-        println!("{}: {} of {} goldens differ", task.name, problems.len(), cases.len());
+        outln!("{}: {} of {} goldens differ", task.name, problems.len(), cases.len());
         return Ok(ExitCode::from(EXIT_FAILED));
     }
-    println!("{}: all {} goldens reproduce", task.name, cases.len());
+    outln!("{}: all {} goldens reproduce", task.name, cases.len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -135,15 +136,17 @@ fn orphan_goldens(task: &Task, cases: &[Case]) -> Result<Vec<PathBuf>> {
 }
 
 /// Prints how a golden file changes, as a unified diff of its text.
-fn show_change(case: &Case, old: Option<&str>, new: &str) {
+fn show_change(case: &Case, old: Option<&str>, new: &str) -> Result<()> {
     match old {
-        None => println!("new golden {}", case.name()),
+        None => outln!("new golden {}", case.name()),
         Some(old) => {
-            println!("changed golden {}", case.name());
-            let diff = TextDiff::from_lines(old, new);
-            print!("{}", diff.unified_diff().context_radius(2).header("recorded", "now"));
+            outln!("changed golden {}", case.name());
+            let diff =
+                TextDiff::from_lines(old, new).unified_diff().context_radius(2).header("recorded", "now").to_string();
+            super::write_stdout(printable(&diff).as_bytes())?;
         }
     }
+    Ok(())
 }
 
 /// Which parts of the behaviour differ between two goldens.

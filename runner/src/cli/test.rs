@@ -164,7 +164,7 @@ fn judge_case(
     run: impl FnOnce(&Case) -> Result<Outcome>,
 ) -> Result<Judged> {
     let case = file.load(task)?;
-    let expected = match Golden::load(&case.golden_path())? {
+    let expected = match Golden::load(task, &case.golden_path())? {
         None => return Ok(Judged::Unusable(format!("{}: no golden", case.name()))),
         Some(golden) if golden.inputs_sha256 != case.inputs_sha256 => {
             let problem = format!("{}: stale golden (the case changed since it was recorded)", case.name());

@@ -33,19 +33,30 @@ pub fn workspace(args: WorkspaceArgs) -> Result<ExitCode> {
     // but holds no copy of its bytes.
     let module = std::fs::canonicalize(&task.reference.module)
         .with_context(|| format!("cannot find the reference module {}", task.reference.module.display()))?;
-    std::fs::create_dir_all(dir.join("tests/visible")).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(dir.join("task.toml"), task_toml(&task, &module)?)?;
-    copy_tree(&task.dir.join("docs"), &dir.join("docs"))?;
+    // Every file is read before any is written, so that a bundle file refused leaves nothing.
+    let mut copies = vec![(PathBuf::from("task.toml"), task_toml(&task, &module)?.into_bytes())];
+    let docs = task.dir.join("docs");
+    for relative in files_under(&docs, |_| false)? {
+        copies.push((Path::new("docs").join(&relative), read(&task, &docs.join(&relative))?));
+    }
     for case in &visible {
-        let target = dir.join("tests/visible");
-        copy_file(&case.path, &target.join(format!("{}.toml", case.id)))?;
-        copy_file(&case.golden_path(), &target.join(format!("{}.golden.toml", case.id)))?;
+        let target = Path::new("tests/visible");
+        copies.push((target.join(format!("{}.toml", case.id)), read(&task, &case.path)?));
+        copies.push((target.join(format!("{}.golden.toml", case.id)), read(&task, &case.golden_path())?));
         for fixture in &case.fixtures {
-            copy_file(&task.fixtures_dir().join(fixture), &dir.join("fixtures").join(fixture))?;
+            copies.push((Path::new("fixtures").join(fixture), read(&task, &task.fixtures_dir().join(fixture))?));
         }
     }
-    std::fs::write(dir.join("README.md"), readme(&task, visible.len()))?;
-    println!("created workspace {} for task {} with {} visible cases", dir.display(), task.name, visible.len());
+    copies.push((PathBuf::from("README.md"), readme(&task, visible.len()).into_bytes()));
+    std::fs::create_dir_all(dir.join("tests/visible")).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (relative, bytes) in copies {
+        let to = dir.join(relative);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&to, bytes).with_context(|| format!("cannot write {}", to.display()))?;
+    }
+    outln!("created workspace {} for task {} with {} visible cases", dir.display(), task.name, visible.len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -90,17 +101,7 @@ fn readme(task: &Task, visible: usize) -> String {
     )
 }
 
-fn copy_file(from: &Path, to: &Path) -> Result<()> {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::copy(from, to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
-    Ok(())
-}
-
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    for relative in files_under(from, |_| false)? {
-        copy_file(&from.join(&relative), &to.join(&relative))?;
-    }
-    Ok(())
+/// A file of the task's bundle, read as every bundle file is (see `mirror::files`).
+fn read(task: &Task, path: &Path) -> Result<Vec<u8>> {
+    Ok(task.read_file(path).context("cannot copy into the workspace")?)
 }

@@ -1,8 +1,9 @@
 //! The machine-readable report: one JSON document, versioned by `format` and `version`.
 //!
-//! A report holds everything a reader needs without the task at hand: every case's actual
-//! outputs, and for each failing case the expected ones, so that [`from_json`] rebuilds the
-//! report exactly (shards are merged that way).
+//! A report holds everything a reader needs without the task at hand: what it keeps of every
+//! case's actual outputs (see [`super::kept`]: a bounded head of each stream and file, with
+//! the length and SHA-256 of the whole), and for each failing case of the expected ones, so
+//! that [`from_json`] rebuilds the report exactly (shards are merged that way).
 
 use std::collections::BTreeMap;
 
@@ -10,15 +11,25 @@ use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
+use super::kept::{Excerpt, KeptEntry, KeptRun};
 use super::{CaseInfo, CaseReport, Report, Totals};
-use crate::outcome::{Entry, FileChanges, Outcome, Stream, Termination};
-use crate::task::{Golden, Split};
+use crate::outcome::{Stream, Termination};
+use crate::task::Split;
 use crate::verdict::{Aspect, Verdict};
 
 /// The `format` field of every report.
 pub const FORMAT: &str = "mirror-report";
-/// Bumped on any change a reader would notice.
-pub const VERSION: u32 = 2;
+/// Bumped on any change a reader would notice. Version 3 keeps a bounded head of each
+/// stream and file with the length and SHA-256 of the whole, and tags entries by kind in
+/// digests.
+pub const VERSION: u32 = 3;
+
+/// The fields that say what a document is, read before the rest.
+#[derive(Deserialize)]
+struct HeaderJson {
+    format: String,
+    version: u32,
+}
 
 #[derive(Serialize, Deserialize)]
 struct ReportJson {
@@ -74,8 +85,8 @@ struct CaseJson {
 #[derive(Serialize, Deserialize)]
 struct RunJson {
     termination: TerminationJson,
-    stdout: BytesJson,
-    stderr: BytesJson,
+    stdout: ExcerptJson,
+    stderr: ExcerptJson,
     files: BTreeMap<String, EntryJson>,
     removed: Vec<String>,
 }
@@ -93,18 +104,23 @@ enum TerminationJson {
     NotBuilt,
 }
 
-/// Text as a string; other bytes as `{"base64": ...}`, as in golden files.
+/// A stream or file as kept: its head as `text` when that is UTF-8, else as `base64`, and
+/// the `length` and `sha256` of the whole.
 #[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-enum BytesJson {
-    Text(String),
-    Base64 { base64: String },
+#[serde(deny_unknown_fields)]
+struct ExcerptJson {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    base64: Option<String>,
+    length: u64,
+    sha256: String,
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(untagged)]
 enum EntryJson {
-    Bytes(BytesJson),
+    File(ExcerptJson),
     Symlink { symlink: String },
     Directory { directory: bool },
 }
@@ -143,15 +159,16 @@ pub fn to_json(report: &Report) -> Result<String> {
 
 /// Reads a report written by [`to_json`]; `source` names it in errors.
 pub fn from_json(text: &str, source: &str) -> Result<Report> {
-    let json: ReportJson =
+    let header: HeaderJson =
         serde_json::from_str(text).with_context(|| format!("{source} is not a Mirror JSON report"))?;
-    if json.format != FORMAT || json.version != VERSION {
+    if header.format != FORMAT || header.version != VERSION {
         bail!(
-            "{source} is a {} report version {}; this Mirror reads {FORMAT} version {VERSION}",
-            json.format,
-            json.version
+            "{source} is a {} report version {}; this Mirror reads {FORMAT} version {VERSION} only (run the shards again with this Mirror)",
+            header.format,
+            header.version
         );
     }
+    let json: ReportJson = serde_json::from_str(text).with_context(|| format!("{source} is a malformed report"))?;
     let shard = json.shard.as_deref().map(str::parse).transpose().with_context(|| format!("{source}: shard"))?;
     let cases =
         json.cases.into_iter().map(case_report).collect::<Result<Vec<_>>>().with_context(|| source.to_string())?;
@@ -185,7 +202,6 @@ fn case_json(case: &CaseReport) -> Result<CaseJson> {
     let Some(outputs) = &case.outputs else {
         bail!("case {}: its outputs were not kept for the report", case.name());
     };
-    let (actual, expected) = (&outputs.actual, &outputs.expected);
     Ok(CaseJson {
         id: case.id.clone(),
         split: case.split,
@@ -198,43 +214,52 @@ fn case_json(case: &CaseReport) -> Result<CaseJson> {
         cmd: case.cmd.clone(),
         fuel: case.fuel,
         reference_fuel: case.reference_fuel,
-        actual: run_json(&actual.termination, &actual.stdout, &actual.stderr, &actual.files),
-        expected: (!case.verdict.passed()).then(|| {
-            run_json(&Termination::Exited(expected.status), &expected.stdout, &expected.stderr, &expected.files)
-        }),
+        actual: run_json(&outputs.actual),
+        expected: (!case.verdict.passed()).then(|| run_json(&outputs.expected)),
     })
 }
 
 fn case_report(json: CaseJson) -> Result<CaseReport> {
-    let context = || format!("case {}/{}", json.split.name(), json.id);
-    let actual = outcome(json.actual, json.fuel).with_context(context)?;
+    let name = format!("case {}/{}", json.split.name(), json.id);
+    let actual = kept_run(json.actual).with_context(|| name.clone())?;
     let expected = match json.expected {
-        Some(expected) => outcome(expected, json.reference_fuel).with_context(context)?,
-        None => Outcome { fuel: json.reference_fuel, ..actual.clone() },
+        Some(expected) => kept_run(expected).with_context(|| name.clone())?,
+        // A passing case's expected outputs are its actual ones.
+        None => actual.clone(),
     };
-    let Termination::Exited(status) = expected.termination else {
-        bail!("{}: the expected outcome of a case is always an exit", context());
-    };
-    let expected = Golden {
-        inputs_sha256: String::new(),
-        fuel: expected.fuel,
-        status,
-        stdout: expected.stdout,
-        stderr: expected.stderr,
-        files: expected.files,
-    };
-    let name = context();
-    let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd };
-    let case = CaseReport::new(info, actual, expected, true);
-    if case.verdict.name() != json.verdict {
-        bail!("{name}: the verdict says {}, but its outputs give {}", json.verdict, case.verdict.name());
+    if !matches!(expected.termination, Termination::Exited(_)) {
+        bail!("{name}: the expected outcome of a case is always an exit");
     }
-    Ok(case)
+    let verdict = match crate::verdict::by_termination(&actual.termination) {
+        Err(limit) => limit,
+        Ok(_) if json.differs.is_empty() => Verdict::Pass,
+        Ok(_) => Verdict::WrongOutput(json.differs),
+    };
+    if verdict.name() != json.verdict {
+        bail!("{name}: the verdict says {}, but its outputs give {}", json.verdict, verdict.name());
+    }
+    if let Verdict::WrongOutput(aspects) = &verdict {
+        if let Some(same) = aspects.iter().find(|aspect| same_aspect(&expected, &actual, **aspect)) {
+            bail!("{name}: it lists {} as differing, but expected and actual agree", same.name());
+        }
+    }
+    let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd };
+    Ok(CaseReport::kept(info, verdict, (json.fuel, json.reference_fuel), actual, Some(expected)))
 }
 
-fn run_json(termination: &Termination, stdout: &[u8], stderr: &[u8], files: &FileChanges) -> RunJson {
+/// Whether two kept runs agree on `aspect`, as far as their digests tell.
+fn same_aspect(expected: &KeptRun, actual: &KeptRun, aspect: Aspect) -> bool {
+    match aspect {
+        Aspect::Stdout => expected.stdout == actual.stdout,
+        Aspect::Stderr => expected.stderr == actual.stderr,
+        Aspect::Status => expected.termination == actual.termination,
+        Aspect::Files => (&expected.files, &expected.removed) == (&actual.files, &actual.removed),
+    }
+}
+
+fn run_json(run: &KeptRun) -> RunJson {
     RunJson {
-        termination: match termination.clone() {
+        termination: match run.termination.clone() {
             Termination::Exited(status) => TerminationJson::Exit { status },
             Termination::Trapped(message) => TerminationJson::Trap { message },
             Termination::FuelExhausted => TerminationJson::OutOfFuel,
@@ -244,25 +269,25 @@ fn run_json(termination: &Termination, stdout: &[u8], stderr: &[u8], files: &Fil
             Termination::WallClockExceeded => TerminationJson::WallClock,
             Termination::NotBuilt => TerminationJson::NotBuilt,
         },
-        stdout: BytesJson::from(stdout),
-        stderr: BytesJson::from(stderr),
-        files: files
-            .written
+        stdout: ExcerptJson::from(&run.stdout),
+        stderr: ExcerptJson::from(&run.stderr),
+        files: run
+            .files
             .iter()
             .map(|(name, entry)| {
                 let json = match entry {
-                    Entry::File(bytes) => EntryJson::Bytes(BytesJson::from(bytes.as_slice())),
-                    Entry::Symlink(target) => EntryJson::Symlink { symlink: target.clone() },
-                    Entry::Directory => EntryJson::Directory { directory: true },
+                    KeptEntry::File(excerpt) => EntryJson::File(ExcerptJson::from(excerpt)),
+                    KeptEntry::Symlink(target) => EntryJson::Symlink { symlink: target.clone() },
+                    KeptEntry::Directory => EntryJson::Directory { directory: true },
                 };
                 (name.clone(), json)
             })
             .collect(),
-        removed: files.removed.iter().cloned().collect(),
+        removed: run.removed.iter().cloned().collect(),
     }
 }
 
-fn outcome(json: RunJson, fuel: u64) -> Result<Outcome> {
+fn kept_run(json: RunJson) -> Result<KeptRun> {
     let termination = match json.termination {
         TerminationJson::Exit { status } => Termination::Exited(status),
         TerminationJson::Trap { message } => Termination::Trapped(message),
@@ -273,40 +298,59 @@ fn outcome(json: RunJson, fuel: u64) -> Result<Outcome> {
         TerminationJson::WallClock => Termination::WallClockExceeded,
         TerminationJson::NotBuilt => Termination::NotBuilt,
     };
-    let mut written = BTreeMap::new();
+    let mut files = BTreeMap::new();
     for (name, entry) in json.files {
         let entry = match entry {
-            EntryJson::Bytes(bytes) => Entry::File(bytes.decode()?),
-            EntryJson::Symlink { symlink } => Entry::Symlink(symlink),
-            EntryJson::Directory { .. } => Entry::Directory,
+            EntryJson::File(excerpt) => KeptEntry::File(excerpt.decode().with_context(|| format!("file {name:?}"))?),
+            EntryJson::Symlink { symlink } => KeptEntry::Symlink(symlink),
+            EntryJson::Directory { .. } => KeptEntry::Directory,
         };
-        written.insert(name, entry);
+        files.insert(name, entry);
     }
-    Ok(Outcome {
+    Ok(KeptRun {
         termination,
-        stdout: json.stdout.decode()?,
-        stderr: json.stderr.decode()?,
-        files: FileChanges { written, removed: json.removed.into_iter().collect() },
-        fuel,
+        stdout: json.stdout.decode().context("stdout")?,
+        stderr: json.stderr.decode().context("stderr")?,
+        files,
+        removed: json.removed.into_iter().collect(),
     })
 }
 
-impl From<&[u8]> for BytesJson {
-    fn from(bytes: &[u8]) -> Self {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => BytesJson::Text(text.to_string()),
-            Err(_) => BytesJson::Base64 { base64: base64::engine::general_purpose::STANDARD.encode(bytes) },
-        }
+impl From<&Excerpt> for ExcerptJson {
+    fn from(excerpt: &Excerpt) -> Self {
+        let (text, base64) = match std::str::from_utf8(&excerpt.head) {
+            Ok(text) => (Some(text.to_string()), None),
+            Err(_) => (None, Some(base64::engine::general_purpose::STANDARD.encode(&excerpt.head))),
+        };
+        ExcerptJson { text, base64, length: excerpt.len, sha256: excerpt.sha256_hex() }
     }
 }
 
-impl BytesJson {
-    fn decode(self) -> Result<Vec<u8>> {
-        match self {
-            BytesJson::Text(text) => Ok(text.into_bytes()),
-            BytesJson::Base64 { base64 } => {
-                base64::engine::general_purpose::STANDARD.decode(base64).context("invalid base64 in the report")
+impl ExcerptJson {
+    /// The excerpt, checked: a head no longer than the whole, and when it is the whole, one
+    /// that has the digest given.
+    fn decode(self) -> Result<Excerpt> {
+        let head = match (self.text, self.base64) {
+            (Some(text), None) => text.into_bytes(),
+            (None, Some(base64)) => {
+                base64::engine::general_purpose::STANDARD.decode(base64).context("invalid base64 in the report")?
             }
+            _ => bail!("expected one of `text` and `base64`"),
+        };
+        let mut sha256 = [0u8; 32];
+        let valid_hex = self.sha256.len() == 64
+            && self.sha256.is_ascii()
+            && (0..32)
+                .all(|i| u8::from_str_radix(&self.sha256[2 * i..2 * i + 2], 16).map(|byte| sha256[i] = byte).is_ok());
+        if !valid_hex {
+            bail!("sha256 {:?} is not 64 hex digits", self.sha256);
         }
+        let excerpt = Excerpt { head, len: self.length, sha256 };
+        if excerpt.head.len() as u64 > excerpt.len
+            || (excerpt.is_whole() && Excerpt::of(&excerpt.head, usize::MAX).sha256 != excerpt.sha256)
+        {
+            bail!("its bytes do not match its length and sha256");
+        }
+        Ok(excerpt)
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{diff, Report};
+use super::{diff, printable, Report};
 use crate::task::Split;
 
 /// The report as a JUnit XML document.
@@ -42,7 +42,7 @@ pub fn to_junit(report: &Report) -> String {
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                 case.verdict.name(),
                 escape(diff::explain(case).lines().next().unwrap_or("")),
-                escape(&format!("$ {}\n{}", case.cmd, diff::explain(case)))
+                escape(&format!("$ {}\n{}", printable(&case.cmd), diff::explain(case)))
             );
             out.push_str("    </testcase>\n");
         }

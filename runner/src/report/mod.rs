@@ -5,14 +5,16 @@ mod diff;
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod kept;
 pub mod terminal;
 
 use sha2::{Digest, Sha256};
 
-use crate::outcome::{Entry, Outcome, Termination};
+use crate::outcome::{Outcome, Termination};
 use crate::select::Shard;
 use crate::task::{Golden, Split};
 use crate::verdict::Verdict;
+use kept::{Excerpt, KeptEntry, KeptRun};
 
 /// One case's result.
 ///
@@ -38,11 +40,12 @@ pub struct CaseReport {
     pub outputs: Option<Box<Outputs>>,
 }
 
-/// What a case's run produced, and what its golden expected.
+/// What a case's run produced, and what its golden expected, as a report keeps them (see
+/// [`kept`]).
 #[derive(Clone, Debug)]
 pub struct Outputs {
-    pub actual: Outcome,
-    pub expected: Golden,
+    pub actual: KeptRun,
+    pub expected: KeptRun,
 }
 
 /// Case-level facts a [`CaseReport`] repeats.
@@ -58,17 +61,34 @@ impl CaseReport {
     /// `keep_outputs`.
     pub fn new(info: CaseInfo, actual: Outcome, expected: Golden, keep_outputs: bool) -> CaseReport {
         let verdict = crate::verdict::judge(&expected, &actual);
-        let digest = case_digest(&info, &verdict, &actual);
+        let (fuel, reference_fuel) = (actual.fuel, expected.fuel);
+        let actual = KeptRun::of(actual.termination, &actual.stdout, &actual.stderr, &actual.files);
         let keep = keep_outputs || !verdict.passed();
+        let expected = keep.then(|| {
+            KeptRun::of(Termination::Exited(expected.status), &expected.stdout, &expected.stderr, &expected.files)
+        });
+        CaseReport::kept(info, verdict, (fuel, reference_fuel), actual, expected)
+    }
+
+    /// A case judged already, with what was kept of its run and (unless only its digest is
+    /// wanted) of its golden; `fuel` is the candidate's and the reference's.
+    pub fn kept(
+        info: CaseInfo,
+        verdict: Verdict,
+        fuel: (u64, u64),
+        actual: KeptRun,
+        expected: Option<KeptRun>,
+    ) -> CaseReport {
+        let digest = case_digest(&info, &verdict, &actual);
         CaseReport {
             id: info.id,
             split: info.split,
             file: info.file,
             cmd: info.cmd,
-            fuel: actual.fuel,
-            reference_fuel: expected.fuel,
+            fuel: fuel.0,
+            reference_fuel: fuel.1,
             digest,
-            outputs: keep.then(|| Box::new(Outputs { actual, expected })),
+            outputs: expected.map(|expected| Box::new(Outputs { actual, expected })),
             verdict,
         }
     }
@@ -142,32 +162,68 @@ impl Report {
 }
 
 /// SHA-256 over a case's id, split, verdict and actual outputs, each field length-prefixed.
-fn case_digest(info: &CaseInfo, verdict: &Verdict, actual: &Outcome) -> [u8; 32] {
+/// Streams and files count by their length and SHA-256, which a report keeps whole; every
+/// entry is tagged with its kind, so that no file's content reads as a symlink or a
+/// directory.
+fn case_digest(info: &CaseInfo, verdict: &Verdict, actual: &KeptRun) -> [u8; 32] {
     let mut hasher = Sha256::new();
     let mut field = |bytes: &[u8]| {
         hasher.update((bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
     };
+    let bytes = |field: &mut dyn FnMut(&[u8]), excerpt: &Excerpt| {
+        field(&excerpt.len.to_le_bytes());
+        field(&excerpt.sha256);
+    };
     field(info.id.as_bytes());
     field(info.split.name().as_bytes());
     field(verdict.name().as_bytes());
     field(termination_key(&actual.termination).as_bytes());
-    field(&actual.stdout);
-    field(&actual.stderr);
-    field(&(actual.files.written.len() as u64).to_le_bytes());
-    for (name, entry) in &actual.files.written {
+    bytes(&mut field, &actual.stdout);
+    bytes(&mut field, &actual.stderr);
+    field(&(actual.files.len() as u64).to_le_bytes());
+    for (name, entry) in &actual.files {
         field(name.as_bytes());
         match entry {
-            Entry::File(bytes) => field(bytes),
-            Entry::Symlink(target) => field(format!("symlink:{target}").as_bytes()),
-            Entry::Directory => field(b"directory"),
+            KeptEntry::File(excerpt) => {
+                field(b"file");
+                bytes(&mut field, excerpt);
+            }
+            KeptEntry::Symlink(target) => {
+                field(b"symlink");
+                field(target.as_bytes());
+            }
+            KeptEntry::Directory => field(b"directory"),
         }
     }
-    field(&(actual.files.removed.len() as u64).to_le_bytes());
-    for name in &actual.files.removed {
-        field(format!("removed:{name}").as_bytes());
+    field(&(actual.removed.len() as u64).to_le_bytes());
+    for name in &actual.removed {
+        field(name.as_bytes());
     }
     hasher.finalize().into()
+}
+
+/// `text` safe to print on a terminal: control characters other than newline and tab (escape
+/// sequences that clear the screen, set the window title or the clipboard, or colour text
+/// as if Mirror had), carriage returns and bidirectional overrides become visible escapes
+/// such as `\x1b` and `\u{202e}`.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hostile = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hostile) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            c if hostile(c) && (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if hostile(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.into()
 }
 
 /// A stable one-line name for how a run ended, as reports and digests write it.

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::{diff, Report, Totals};
+use super::{diff, printable, Report, Totals};
 use crate::task::Split;
 
 /// How much to show.
@@ -57,7 +57,7 @@ pub fn render(report: &Report, style: Style, timing: Option<(Duration, usize)>) 
     let build_failed = report.cases.iter().any(|c| c.verdict == crate::verdict::Verdict::BuildError);
     if let Some(log) = report.build_log.as_ref().filter(|_| build_failed && style.verbosity != Verbosity::Quiet) {
         let _ = writeln!(out, "{} the candidate did not build:", style.paint(&format!("{BOLD}{RED}"), "BUILD FAILED"));
-        for line in log.lines() {
+        for line in printable(log).lines() {
             let _ = writeln!(out, "  {line}");
         }
         out.push('\n');
@@ -74,7 +74,13 @@ pub fn render(report: &Report, style: Style, timing: Option<(Duration, usize)>) 
                 }
                 continue;
             }
-            let _ = writeln!(out, "{} {}  ({})", style.paint(&format!("{BOLD}{RED}"), "FAIL"), case.name(), case.cmd);
+            let _ = writeln!(
+                out,
+                "{} {}  ({})",
+                style.paint(&format!("{BOLD}{RED}"), "FAIL"),
+                case.name(),
+                printable(&case.cmd)
+            );
             for line in diff::explain(case).lines() {
                 let _ = writeln!(out, "  {}", style.diff_line(line));
             }

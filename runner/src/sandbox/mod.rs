@@ -83,15 +83,9 @@ impl Sandbox {
     }
 
     /// Reads, compiles (or loads from cache) and links the module at `path`.
+    /// It must be a regular file: a FIFO or a device such as `/dev/zero` is refused, not read.
     pub fn load(&self, path: &Path) -> Result<Program> {
-        let size = std::fs::metadata(path).with_context(|| format!("cannot read module {}", path.display()))?.len();
-        if size > MAX_MODULE_BYTES {
-            anyhow::bail!(
-                "module {} is {size} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles",
-                path.display()
-            );
-        }
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read module {}", path.display()))?;
+        let bytes = crate::files::read_given(path).context("cannot read module")?;
         self.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))
     }
 

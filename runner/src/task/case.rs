@@ -13,7 +13,7 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -93,7 +93,7 @@ impl CaseFile {
     /// Reads and checks the case.
     pub fn load(&self, task: &Task) -> Result<Case> {
         let path = &self.path;
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read case {}", path.display()))?;
+        let text = task.read_text(path).context("cannot read case")?;
         Case::parse(&text, self.id.clone(), self.split, task)
             .with_context(|| format!("case {}", path.display()))
             .map(|case| Case { path: path.clone(), ..case })
@@ -112,7 +112,7 @@ pub fn valid_id(id: &str) -> bool {
 impl Case {
     /// Parses the text of a case file with the given id (its `path` left empty).
     pub fn parse(text: &str, id: String, split: Split, task: &Task) -> Result<Case> {
-        let file: CaseToml = toml::from_str(text).context("malformed case file")?;
+        let file: CaseToml = super::parse_toml(text).context("malformed case file")?;
         Self::resolve(id, split, file, task)
     }
 
@@ -128,16 +128,14 @@ impl Case {
                 );
             }
         }
-        let fixtures = task.fixtures_dir();
-        let fixtures = fixtures.as_path();
         let stdin = match &file.stdin {
-            Some(spec) => read_spec(spec, fixtures).context("stdin")?,
+            Some(spec) => read_spec(spec, task).context("stdin")?,
             None => Vec::new(),
         };
         let mut files = BTreeMap::new();
         for (name, spec) in &file.files {
             check_relative(name)?;
-            files.insert(name.clone(), read_spec(spec, fixtures).with_context(|| format!("file {name:?}"))?);
+            files.insert(name.clone(), read_spec(spec, task).with_context(|| format!("file {name:?}"))?);
         }
         let inputs_sha256 = inputs_digest(&file.cmd, &task.env, &stdin, &files);
         let fixtures = file
@@ -163,13 +161,12 @@ impl Case {
     }
 }
 
-fn read_spec(spec: &Spec, fixtures: &Path) -> Result<Vec<u8>> {
+fn read_spec(spec: &Spec, task: &Task) -> Result<Vec<u8>> {
     match spec {
         Spec::Bytes(bytes) => Ok(bytes.clone()),
         Spec::Fixture(name) => {
             check_relative(name)?;
-            let path = fixtures.join(name);
-            std::fs::read(&path).with_context(|| format!("cannot read fixture {}", path.display()))
+            Ok(task.read_file(&task.fixtures_dir().join(name)).context("cannot read fixture")?)
         }
         Spec::Symlink(_) | Spec::Directory => bail!("expected text, {{ base64 = ... }} or {{ fixture = ... }}"),
     }

@@ -24,7 +24,9 @@ use serde::Deserialize;
 
 use super::case::Case;
 use super::content::{bytes_value, entry_value, key_value, Spec};
+use super::Task;
 use crate::outcome::{Entry, FileChanges, Outcome, Termination};
+use crate::sandbox::check_relative;
 
 /// The reference's behaviour on one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,19 +74,19 @@ impl Golden {
         })
     }
 
-    /// Reads a golden file; `None` when there is none.
-    pub fn load(path: &Path) -> Result<Option<Golden>> {
-        let text = match std::fs::read_to_string(path) {
+    /// Reads the golden file of `task` at `path`; `None` when there is none.
+    pub fn load(task: &Task, path: &Path) -> Result<Option<Golden>> {
+        let text = match task.read_text(path) {
             Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(err).with_context(|| format!("cannot read golden {}", path.display())),
+            Err(err) if err.is_not_found() => return Ok(None),
+            Err(err) => return Err(err).context("cannot read golden"),
         };
         Self::parse(&text).with_context(|| format!("golden {}", path.display())).map(Some)
     }
 
     /// Parses the text of a golden file.
     pub fn parse(text: &str) -> Result<Golden> {
-        let file: GoldenFile = toml::from_str(text).context("malformed golden file")?;
+        let file: GoldenFile = super::parse_toml(text).context("malformed golden file")?;
         Self::from_file(file)
     }
 
@@ -93,6 +95,10 @@ impl Golden {
             Spec::Bytes(bytes) => Ok(bytes),
             _ => bail!("{what} must be text or {{ base64 = ... }}"),
         };
+        // Names a program could have written or removed in its scratch directory, no others.
+        for name in file.removed.iter().chain(file.files.keys()) {
+            check_relative(name)?;
+        }
         let mut files = FileChanges { removed: file.removed.into_iter().collect(), ..FileChanges::default() };
         for (name, spec) in file.files {
             let entry = match spec {

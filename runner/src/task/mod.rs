@@ -33,6 +33,7 @@ pub use case::{valid_id, Case, CaseFile, Split};
 pub use content::{bytes_value, Spec};
 pub use golden::Golden;
 
+use crate::files::ReadError;
 use crate::recipe::Recipe;
 use crate::sandbox::Limits;
 
@@ -113,13 +114,35 @@ impl Task {
     /// Loads and checks `dir/task.toml`.
     pub fn load(dir: &Path) -> Result<Task> {
         let path = dir.join("task.toml");
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = crate::files::read_text_inside(dir, &path)?;
         Task::parse(&text, dir).with_context(|| format!("{}", path.display()))
+    }
+
+    /// Reads a file of the task's bundle, `path` being under [`Task::dir`]: a regular file,
+    /// inside the bundle, within the size cap (see [`crate::files`]).
+    pub fn read_file(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
+        crate::files::read_inside(&self.dir, path)
+    }
+
+    /// [`Task::read_file`] for a text file.
+    pub fn read_text(&self, path: &Path) -> Result<String, ReadError> {
+        crate::files::read_text_inside(&self.dir, path)
+    }
+
+    /// The bytes of the reference module: a bundle file, unless `task.toml` names it by an
+    /// absolute path (as a workspace does), which is read wherever it is.
+    pub fn read_reference(&self) -> Result<Vec<u8>, ReadError> {
+        let module = &self.reference.module;
+        if module.strip_prefix(&self.dir).is_ok() {
+            self.read_file(module)
+        } else {
+            crate::files::read_given(module)
+        }
     }
 
     /// Parses and checks the text of a `task.toml` that lives in `dir`.
     pub fn parse(text: &str, dir: &Path) -> Result<Task> {
-        let file: TaskFile = toml::from_str(text).context("malformed task file")?;
+        let file: TaskFile = parse_toml(text).context("malformed task file")?;
         Self::check(&file).context("invalid task file")?;
         Ok(Task {
             dir: dir.to_path_buf(),
@@ -190,7 +213,9 @@ impl Task {
             };
             for entry in entries {
                 let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                    bail!("{}: a file name in a split must be UTF-8 (a case id and `.toml`)", path.display());
+                };
                 if name.ends_with(".golden.toml") {
                     continue;
                 }
@@ -219,6 +244,25 @@ impl Task {
         let files = self.case_files(splits)?;
         crate::parallel::map(&files, crate::parallel::default_jobs(), |file| file.load(self))
     }
+}
+
+/// The longest line of a parser's message that Mirror shows.
+const MESSAGE_LINE_CHARS: usize = 200;
+
+/// Parses TOML text. The parser's message quotes the offending line, which a hostile file
+/// can make a hundred megabytes long: each line of it is cut to [`MESSAGE_LINE_CHARS`].
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|err| {
+        let lines: Vec<String> = err
+            .to_string()
+            .lines()
+            .map(|line| match line.char_indices().nth(MESSAGE_LINE_CHARS) {
+                Some((cut, _)) => format!("{} ... ({} more bytes)", &line[..cut], line.len() - cut),
+                None => line.to_string(),
+            })
+            .collect();
+        anyhow::anyhow!(lines.join("\n"))
+    })
 }
 
 /// The directory of bundled tasks: `$MIRROR_TASKS_DIR`, else the nearest `tasks-wasm/` in the
