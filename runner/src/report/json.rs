@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::{CaseInfo, CaseReport, Report, Totals};
 use crate::outcome::{Entry, FileChanges, Outcome, Stream, Termination};
 use crate::task::{Golden, Split};
-use crate::verdict::{Aspect, Verdict};
+use crate::verdict::{Aspect, Rules, Tolerated, Verdict};
 
 /// The `format` field of every report.
 pub const FORMAT: &str = "mirror-report";
@@ -33,11 +33,42 @@ struct ReportJson {
     /// `i/n` for one shard of a run; absent for a whole or merged run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     shard: Option<String>,
+    /// The comparison rules, when they are not exact.
+    #[serde(default, skip_serializing_if = "Rules::is_exact")]
+    compare: Rules,
     digest: String,
     passed: bool,
     solved: Option<bool>,
     totals: BTreeMap<String, TotalsJson>,
+    /// MirrorCode's figures; derived from the cases, so not read back.
+    #[serde(default, skip_deserializing)]
+    metrics: MetricsJson,
+    /// Failing hidden cases whose visible duals all pass; derived, so not read back.
+    #[serde(default, skip_deserializing)]
+    dual_failures: Vec<DualFailureJson>,
     cases: Vec<CaseJson>,
+}
+
+#[derive(Serialize, Default)]
+struct MetricsJson {
+    /// Passed over run, per split (`null` for a split not run).
+    pass_rate: BTreeMap<String, Option<f64>>,
+    solved: Option<bool>,
+    /// The visible pass rate MirrorCode's submission gate compares with its threshold.
+    visible_pass_rate: Option<f64>,
+    submission_gate: GateJson,
+}
+
+#[derive(Serialize, Default)]
+struct GateJson {
+    threshold: f64,
+    open: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct DualFailureJson {
+    case: String,
+    duals: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -63,6 +94,12 @@ struct CaseJson {
     verdict: String,
     differs: Vec<Aspect>,
     cmd: String,
+    /// Aspects equal only under the comparison rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tolerated: Vec<Tolerated>,
+    /// The visible cases this case is a dual of.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    duals: Vec<String>,
     fuel: u64,
     reference_fuel: u64,
     actual: RunJson,
@@ -113,6 +150,7 @@ enum EntryJson {
 /// outputs.
 pub fn to_json(report: &Report) -> Result<String> {
     let totals = |split: Option<Split>| TotalsJson::from(report.totals(|c| split.is_none_or(|s| c.split == s)));
+    let metrics = report.metrics();
     let json = ReportJson {
         format: FORMAT.into(),
         version: VERSION,
@@ -121,9 +159,28 @@ pub fn to_json(report: &Report) -> Result<String> {
         reference_sha256: report.reference_sha256.clone(),
         build_log: report.build_log.clone(),
         shard: report.shard.map(|s| s.to_string()),
+        compare: report.compare,
         digest: report.digest(),
         passed: report.passed(),
         solved: report.solved(),
+        metrics: MetricsJson {
+            pass_rate: [
+                ("visible", metrics.visible_pass_rate),
+                ("hidden", metrics.hidden_pass_rate),
+                ("all", metrics.pass_rate),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+            solved: report.solved(),
+            visible_pass_rate: metrics.visible_pass_rate,
+            submission_gate: GateJson { threshold: super::SUBMISSION_GATE, open: metrics.gate_open },
+        },
+        dual_failures: report
+            .dual_failures()
+            .into_iter()
+            .map(|failure| DualFailureJson { case: failure.case, duals: failure.duals })
+            .collect(),
         totals: [
             ("visible", totals(Some(Split::Visible))),
             ("hidden", totals(Some(Split::Hidden))),
@@ -153,8 +210,13 @@ pub fn from_json(text: &str, source: &str) -> Result<Report> {
         );
     }
     let shard = json.shard.as_deref().map(str::parse).transpose().with_context(|| format!("{source}: shard"))?;
-    let cases =
-        json.cases.into_iter().map(case_report).collect::<Result<Vec<_>>>().with_context(|| source.to_string())?;
+    let rules = json.compare;
+    let cases = json
+        .cases
+        .into_iter()
+        .map(|case| case_report(case, &rules))
+        .collect::<Result<Vec<_>>>()
+        .with_context(|| source.to_string())?;
     let report = Report {
         task: json.task,
         candidate: json.candidate.path,
@@ -162,6 +224,7 @@ pub fn from_json(text: &str, source: &str) -> Result<Report> {
         reference_sha256: json.reference_sha256,
         build_log: json.build_log,
         shard,
+        compare: rules,
         cases,
     };
     if report.digest() != json.digest {
@@ -196,6 +259,8 @@ fn case_json(case: &CaseReport) -> Result<CaseJson> {
             _ => Vec::new(),
         },
         cmd: case.cmd.clone(),
+        tolerated: case.tolerated.clone(),
+        duals: case.duals.clone(),
         fuel: case.fuel,
         reference_fuel: case.reference_fuel,
         actual: run_json(&actual.termination, &actual.stdout, &actual.stderr, &actual.files),
@@ -205,7 +270,7 @@ fn case_json(case: &CaseReport) -> Result<CaseJson> {
     })
 }
 
-fn case_report(json: CaseJson) -> Result<CaseReport> {
+fn case_report(json: CaseJson, rules: &Rules) -> Result<CaseReport> {
     let context = || format!("case {}/{}", json.split.name(), json.id);
     let actual = outcome(json.actual, json.fuel).with_context(context)?;
     let expected = match json.expected {
@@ -222,10 +287,11 @@ fn case_report(json: CaseJson) -> Result<CaseReport> {
         stdout: expected.stdout,
         stderr: expected.stderr,
         files: expected.files,
+        origin: None,
     };
     let name = context();
-    let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd };
-    let case = CaseReport::new(info, actual, expected, true);
+    let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd, duals: json.duals };
+    let case = CaseReport::new(info, actual, expected, rules, true);
     if case.verdict.name() != json.verdict {
         bail!("{name}: the verdict says {}, but its outputs give {}", json.verdict, case.verdict.name());
     }
