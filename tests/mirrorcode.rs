@@ -53,6 +53,8 @@ fn import_keeps_every_row_as_a_case_with_its_gold_as_golden() {
     for rule in ["trailing_newline = \"one\"", "status = \"mod256\"", "decode = \"utf8-lossy\"", "files = \"ignore\""] {
         assert!(task.contains(rule), "{task}");
     }
+    let shown = text(&mirror_run(&["show", out.to_str().unwrap()]).stdout);
+    assert!(shown.contains("compare:     trailing_newline = \"one\", status = \"mod256\""), "{shown}");
     let case = read(out.join("tests/visible/quoted_args.toml"));
     assert!(case.contains(r#"cmd = "cat 'it'\\''s a file.txt' 'sub/dir/né.txt'""#), "{case}");
     assert!(case.contains("[env]\n\"NO_COLOR\" = \"1\""), "{case}");
