@@ -144,6 +144,19 @@ fn record_keeps_imported_goldens_and_check_reports_without_failing() {
     assert!(shown.contains("note: hidden/hard-coded: the reference does not reproduce its golden"), "{shown}");
     assert!(shown.contains("reproduces 7 of 8 imported goldens under the task's rules"), "{shown}");
 
+    // A dual must be a visible case.
+    let dual = out.join("tests/hidden/hard-coded.toml");
+    let original = read(&dual);
+    std::fs::write(&dual, original.replace("duals = [\"plain\"]", "duals = [\"nope\"]")).unwrap();
+    let output = mirror_run(&["record", out.to_str().unwrap(), "--check"]);
+    assert_code(&output, 2);
+    assert!(
+        text(&output.stderr).contains("hard-coded.toml: its dual `nope` is not a visible case"),
+        "{}",
+        text(&output.stderr)
+    );
+    std::fs::write(&dual, original).unwrap();
+
     // A changed case makes its imported golden stale: that is a failure, and record refuses
     // to replace the golden.
     let case = out.join("tests/visible/plain.toml");

@@ -38,6 +38,7 @@ pub struct RecordArgs {
 pub fn record(args: RecordArgs) -> Result<ExitCode> {
     let task = Task::find(&args.task)?;
     let cases = task.cases(&Split::ALL)?;
+    mirror::task::check_duals(&cases)?;
     let sandbox = args.run.sandbox()?;
     let program = load_reference(&sandbox, &task, args.reference.as_deref())?;
     if program.sha256() != task.reference.sha256 {

@@ -41,6 +41,21 @@ use crate::recipe::Recipe;
 use crate::sandbox::Limits;
 use crate::verdict::Rules;
 
+/// Checks that only hidden cases name duals, and that every dual is a visible case of `cases`.
+pub fn check_duals(cases: &[Case]) -> Result<()> {
+    let visible: std::collections::HashSet<&str> =
+        cases.iter().filter(|c| c.split == Split::Visible).map(|c| c.id.as_str()).collect();
+    for case in cases.iter().filter(|c| !c.duals.is_empty()) {
+        if case.split == Split::Visible {
+            bail!("{}: duals are named by hidden cases, not visible ones", case.path.display());
+        }
+        if let Some(dual) = case.duals.iter().find(|dual| !visible.contains(dual.as_str())) {
+            bail!("{}: its dual `{dual}` is not a visible case of the task", case.path.display());
+        }
+    }
+    Ok(())
+}
+
 /// Checks environment variables as a guest can receive them: names non-empty and without
 /// `=`, and no NUL byte anywhere.
 pub fn check_env(env: &BTreeMap<String, String>) -> Result<()> {
