@@ -286,7 +286,13 @@ mod digests {
     use mirror::task::{Golden, Split};
 
     fn digest(stdout: &[u8], file: Option<Entry>) -> [u8; 32] {
-        let info = CaseInfo { id: "c".into(), split: Split::Visible, file: String::new(), cmd: String::new() };
+        let info = CaseInfo {
+            id: "c".into(),
+            split: Split::Visible,
+            file: String::new(),
+            cmd: String::new(),
+            duals: Vec::new(),
+        };
         let mut files = FileChanges::default();
         files.written.extend(file.map(|entry| ("x".to_string(), entry)));
         let actual = Outcome {
@@ -303,8 +309,9 @@ mod digests {
             stdout: Vec::new(),
             stderr: Vec::new(),
             files: FileChanges::default(),
+            origin: None,
         };
-        CaseReport::new(info, actual, golden, false).digest
+        CaseReport::new(info, actual, golden, &mirror::verdict::Rules::default(), false).digest
     }
 
     #[test]

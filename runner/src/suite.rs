@@ -33,9 +33,14 @@ impl<'a> Programs<'a> {
         Ok(Programs { task, program, tools: Some(crate::tools::load(sandbox)?), any_tool: true })
     }
 
-    /// A shell that runs lines with these programs in `scratch`.
-    pub fn shell<'s>(&'s self, sandbox: &'s Sandbox, scratch: &'s std::path::Path) -> Shell<'s> {
-        Shell { sandbox, programs: self, env: &self.task.env, limits: &self.task.limits, scratch }
+    /// A shell that runs lines with these programs in `scratch`, in the environment `env`.
+    pub fn shell<'s>(
+        &'s self,
+        sandbox: &'s Sandbox,
+        scratch: &'s std::path::Path,
+        env: &'s [(String, String)],
+    ) -> Shell<'s> {
+        Shell { sandbox, programs: self, env, limits: &self.task.limits, scratch }
     }
 }
 
@@ -58,7 +63,7 @@ impl Resolve for Programs<'_> {
 pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch: &mut Scratch) -> Result<Outcome> {
     scratch.prepare(&case.files).with_context(|| format!("case {}", case.name()))?;
     let run = programs
-        .shell(sandbox, scratch.path())
+        .shell(sandbox, scratch.path(), &case.env)
         .run(&case.script, &case.stdin)
         .with_context(|| format!("case {}", case.name()))?;
     let files = scratch.changes().with_context(|| format!("case {}: cannot read back its files", case.name()))?;

@@ -9,6 +9,7 @@ macro_rules! outln {
 
 mod build;
 mod merge;
+mod mirrorcode;
 mod output;
 mod probe;
 mod record;
@@ -125,6 +126,12 @@ enum Command {
     Reference(reference::ReferenceArgs),
     /// Run a task's cases against a native build of its program and compare with the goldens
     Fidelity(reference::FidelityArgs),
+    /// Make a task bundle from another harness's task data
+    #[command(subcommand)]
+    Import(mirrorcode::ImportFormat),
+    /// Write a task as another harness's task data
+    #[command(subcommand)]
+    Export(mirrorcode::ExportFormat),
     /// Print a completion script for SHELL
     Completions {
         #[arg(value_enum)]
@@ -147,6 +154,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reference(args) => reference::reference(args),
         Command::Fidelity(args) => reference::fidelity(args),
         Command::Workspace(args) => workspace::workspace(args),
+        Command::Import(format) => mirrorcode::import_command(format),
+        Command::Export(format) => mirrorcode::export_command(format),
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "mirror", &mut script);

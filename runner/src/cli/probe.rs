@@ -77,7 +77,7 @@ pub fn sh(args: ShArgs) -> Result<ExitCode> {
     if let Some(unknown) = script.commands().map(|c| c.program()).find(|name| programs.resolve(name).is_none()) {
         bail!("`{unknown}` is neither the task's program `{}` nor a guest tool (see `mirror tools`)", task.program);
     }
-    let run = programs.shell(&sandbox, scratch.path()).run(&script, &stdin)?;
+    let run = programs.shell(&sandbox, scratch.path(), &task.env).run(&script, &stdin)?;
     finish(run, scratch)
 }
 

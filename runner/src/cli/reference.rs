@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use mirror::fidelity::{compare, run_native, Cause};
+use mirror::fidelity::{classify, run_native, Cause};
 use mirror::recipe::{Recipe, Target};
 use mirror::sandbox::sha256_hex;
 use mirror::task::{Golden, Split, Task};
@@ -94,8 +94,8 @@ pub fn fidelity(args: FidelityArgs) -> Result<ExitCode> {
     for case in &cases {
         let golden =
             Golden::load(&task, &case.golden_path())?.with_context(|| format!("{} has no golden", case.name()))?;
-        let run = run_native(&task, case, bin_dir.path())?;
-        if let Some(cause) = compare(&golden, &run, &task.program, bin_dir.path()) {
+        let run = run_native(case, bin_dir.path())?;
+        if let Some(cause) = classify(&golden, &run, &task.compare, &task.program) {
             causes.entry(cause).or_default().push(case.name());
         }
     }

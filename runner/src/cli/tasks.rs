@@ -39,6 +39,8 @@ pub fn show(spec: &str) -> Result<ExitCode> {
     let env: Vec<String> = task.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
     outln!("env:         {}", if env.is_empty() { "(empty)".into() } else { printable(&env.join(" ")).into_owned() });
     outln!("limits:      {}", toml::to_string(&task.limits)?.trim().replace('\n', ", "));
+    let rules = task.compare.describe();
+    outln!("compare:     {}", if rules.is_empty() { "exact".into() } else { rules.join(", ") });
     for (label, dir) in [("docs", task.dir.join("docs")), ("fixtures", task.fixtures_dir())] {
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .map(|entries| {

@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 use mirror::build::{build, build_cached, detect, Build};
 use mirror::outcome::Outcome;
 use mirror::parallel;
-use mirror::report::{CaseInfo, CaseReport, Report};
+use mirror::report::{listed, CaseInfo, CaseReport, Report};
 use mirror::sandbox::Scratch;
 use mirror::select::{matches_filter, Shard};
 use mirror::suite::{run_case, Programs};
@@ -131,7 +131,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     let elapsed = progress.finish();
     judged?;
     if !unusable.is_empty() {
-        bail!("goldens are not up to date; run `mirror record {}`:\n  {}", args.task, summarize(&unusable));
+        bail!("goldens are not up to date; run `mirror record {}`:\n{}", args.task, listed(&unusable, "  "));
     }
     let report = Report {
         task: task.name.clone(),
@@ -140,6 +140,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
         reference_sha256: task.reference.sha256.clone(),
         build_log,
         shard: args.shard,
+        compare: task.compare,
         cases: reports,
     };
     args.report.emit(&report, Some((elapsed, args.run.jobs())))
@@ -176,16 +177,12 @@ fn judge_case(
         return Ok(Judged::Skipped);
     }
     let actual = run(&case)?;
-    let info = CaseInfo { id: case.id, split: case.split, file: case.path.display().to_string(), cmd: case.cmd };
-    Ok(Judged::Report(CaseReport::new(info, actual, expected, keep_outputs)))
-}
-
-/// The first lines of `problems`, and how many more there are.
-fn summarize(problems: &[String]) -> String {
-    const SHOWN: usize = 20;
-    let mut text = problems.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("\n  ");
-    if problems.len() > SHOWN {
-        text.push_str(&format!("\n  ... and {} more", problems.len() - SHOWN));
-    }
-    text
+    let info = CaseInfo {
+        id: case.id,
+        split: case.split,
+        file: case.path.display().to_string(),
+        cmd: case.cmd,
+        duals: case.duals,
+    };
+    Ok(Judged::Report(CaseReport::new(info, actual, expected, &task.compare, keep_outputs)))
 }

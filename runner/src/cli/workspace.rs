@@ -77,6 +77,7 @@ fn task_toml(task: &Task, module: &Path) -> Result<String> {
         toml::Value::Table(task.env.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect()),
     );
     table.insert("limits".into(), toml::Value::try_from(&task.limits)?);
+    table.insert("compare".into(), toml::Value::try_from(task.compare)?);
     Ok(toml::to_string(&table)?)
 }
 

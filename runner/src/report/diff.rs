@@ -7,19 +7,20 @@ use similar::TextDiff;
 use super::kept::{Excerpt, KeptEntry};
 use super::{CaseReport, Outputs};
 use crate::outcome::Termination;
-use crate::verdict::{Aspect, Verdict};
+use crate::verdict::{decoded, Aspect, Decode, Rules, Verdict};
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
 
 /// What went wrong with a failed case: a one-line reason, then a diff for each aspect that
-/// differed. Diff lines start with `-` (expected) or `+` (actual). The candidate's bytes in
-/// it are [`printable`](super::printable): every view of the text prints it.
-pub fn explain(case: &CaseReport) -> String {
-    super::printable(&explain_raw(case)).into_owned()
+/// differed under `rules`, then what the rules tolerated. Diff lines start with `-`
+/// (expected) or `+` (actual). The candidate's bytes in it are
+/// [`printable`](super::printable): every view of the text prints it.
+pub fn explain(case: &CaseReport, rules: &Rules) -> String {
+    super::printable(&explain_raw(case, rules)).into_owned()
 }
 
-fn explain_raw(case: &CaseReport) -> String {
+fn explain_raw(case: &CaseReport, rules: &Rules) -> String {
     let mut out = String::new();
     // Failing cases always keep their outputs.
     let Some(outputs) = case.outputs.as_deref() else { return out };
@@ -29,9 +30,13 @@ fn explain_raw(case: &CaseReport) -> String {
             let names: Vec<&str> = aspects.iter().map(|a| a.name()).collect();
             let _ =
                 writeln!(out, "wrong output: {} differ{}", names.join(", "), if names.len() == 1 { "s" } else { "" });
-            for aspect in aspects {
-                explain_aspect(outputs, *aspect, &mut out);
+            if !rules.is_exact() {
+                let _ = writeln!(out, "compared under the task's rules: {}", rules.describe().join(", "));
             }
+            for aspect in aspects {
+                explain_aspect(outputs, *aspect, rules, &mut out);
+            }
+            out.push_str(&tolerances(case));
         }
         Verdict::BuildError => {
             let _ = writeln!(out, "build-error: the candidate did not build (its build log is in the report)");
@@ -51,19 +56,33 @@ fn explain_raw(case: &CaseReport) -> String {
     out
 }
 
-fn explain_aspect(outputs: &Outputs, aspect: Aspect, out: &mut String) {
+/// One line per aspect that was equal only under the rules, or nothing.
+pub fn tolerances(case: &CaseReport) -> String {
+    case.tolerated.iter().map(|t| format!("{}: {}\n", t.aspect.name(), t.rule.describe())).collect()
+}
+
+fn explain_aspect(outputs: &Outputs, aspect: Aspect, rules: &Rules, out: &mut String) {
     let (expected, actual) = (&outputs.expected, &outputs.actual);
+    // Under UTF-8 lossy rules the streams are compared, and so shown, as decoded text.
+    let stream = |what: &str, expected: &Excerpt, actual: &Excerpt| {
+        if rules.decode != Decode::Utf8Lossy {
+            return bytes_diff(what, expected, actual);
+        }
+        let decode = |e: &Excerpt| Excerpt { head: decoded(&e.head, rules).into_owned(), ..e.clone() };
+        bytes_diff(&format!("{what}, decoded"), &decode(expected), &decode(actual))
+    };
     match aspect {
-        Aspect::Stdout => out.push_str(&bytes_diff("stdout", &expected.stdout, &actual.stdout)),
-        Aspect::Stderr => out.push_str(&bytes_diff("stderr", &expected.stderr, &actual.stderr)),
+        Aspect::Stdout => out.push_str(&stream("stdout", &expected.stdout, &actual.stdout)),
+        Aspect::Stderr => out.push_str(&stream("stderr", &expected.stderr, &actual.stderr)),
         Aspect::Status => {
             let status = |termination: &Termination| match termination {
                 Termination::Exited(status) => status.to_string(),
                 other => other.describe(),
             };
+            let modulo = if rules.status == crate::verdict::StatusRule::Mod256 { " (compared mod 256)" } else { "" };
             let _ = writeln!(
                 out,
-                "status: expected {}, got {}",
+                "status: expected {}, got {}{modulo}",
                 status(&expected.termination),
                 status(&actual.termination)
             );

@@ -14,7 +14,7 @@ pub fn enabled() -> bool {
 pub fn annotations(report: &Report) -> String {
     let mut out = String::new();
     for case in report.cases.iter().filter(|c| !c.verdict.passed()) {
-        let explanation = diff::explain(case);
+        let explanation = diff::explain(case, &report.compare);
         let _ = writeln!(
             out,
             "::error file={},title={}::{}",

@@ -15,7 +15,7 @@ use super::kept::{Excerpt, KeptEntry, KeptRun};
 use super::{CaseInfo, CaseReport, Report, Totals};
 use crate::outcome::{Stream, Termination};
 use crate::task::Split;
-use crate::verdict::{Aspect, Verdict};
+use crate::verdict::{Aspect, Judgement, Rules, Tolerated, Verdict};
 
 /// The `format` field of every report.
 pub const FORMAT: &str = "mirror-report";
@@ -44,11 +44,42 @@ struct ReportJson {
     /// `i/n` for one shard of a run; absent for a whole or merged run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     shard: Option<String>,
+    /// The comparison rules, when they are not exact.
+    #[serde(default, skip_serializing_if = "Rules::is_exact")]
+    compare: Rules,
     digest: String,
     passed: bool,
     solved: Option<bool>,
     totals: BTreeMap<String, TotalsJson>,
+    /// MirrorCode's figures; derived from the cases, so not read back.
+    #[serde(default, skip_deserializing)]
+    metrics: MetricsJson,
+    /// Failing hidden cases whose visible duals all pass; derived, so not read back.
+    #[serde(default, skip_deserializing)]
+    dual_failures: Vec<DualFailureJson>,
     cases: Vec<CaseJson>,
+}
+
+#[derive(Serialize, Default)]
+struct MetricsJson {
+    /// Passed over run, per split (`null` for a split not run).
+    pass_rate: BTreeMap<String, Option<f64>>,
+    solved: Option<bool>,
+    /// The visible pass rate MirrorCode's submission gate compares with its threshold.
+    visible_pass_rate: Option<f64>,
+    submission_gate: GateJson,
+}
+
+#[derive(Serialize, Default)]
+struct GateJson {
+    threshold: f64,
+    open: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct DualFailureJson {
+    case: String,
+    duals: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -74,6 +105,12 @@ struct CaseJson {
     verdict: String,
     differs: Vec<Aspect>,
     cmd: String,
+    /// Aspects equal only under the comparison rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tolerated: Vec<Tolerated>,
+    /// The visible cases this case is a dual of.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    duals: Vec<String>,
     fuel: u64,
     reference_fuel: u64,
     actual: RunJson,
@@ -129,6 +166,7 @@ enum EntryJson {
 /// outputs.
 pub fn to_json(report: &Report) -> Result<String> {
     let totals = |split: Option<Split>| TotalsJson::from(report.totals(|c| split.is_none_or(|s| c.split == s)));
+    let metrics = report.metrics();
     let json = ReportJson {
         format: FORMAT.into(),
         version: VERSION,
@@ -137,9 +175,28 @@ pub fn to_json(report: &Report) -> Result<String> {
         reference_sha256: report.reference_sha256.clone(),
         build_log: report.build_log.clone(),
         shard: report.shard.map(|s| s.to_string()),
+        compare: report.compare,
         digest: report.digest(),
         passed: report.passed(),
         solved: report.solved(),
+        metrics: MetricsJson {
+            pass_rate: [
+                ("visible", metrics.visible_pass_rate),
+                ("hidden", metrics.hidden_pass_rate),
+                ("all", metrics.pass_rate),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+            solved: report.solved(),
+            visible_pass_rate: metrics.visible_pass_rate,
+            submission_gate: GateJson { threshold: super::SUBMISSION_GATE, open: metrics.gate_open },
+        },
+        dual_failures: report
+            .dual_failures()
+            .into_iter()
+            .map(|failure| DualFailureJson { case: failure.case, duals: failure.duals })
+            .collect(),
         totals: [
             ("visible", totals(Some(Split::Visible))),
             ("hidden", totals(Some(Split::Hidden))),
@@ -170,6 +227,7 @@ pub fn from_json(text: &str, source: &str) -> Result<Report> {
     }
     let json: ReportJson = serde_json::from_str(text).with_context(|| format!("{source} is a malformed report"))?;
     let shard = json.shard.as_deref().map(str::parse).transpose().with_context(|| format!("{source}: shard"))?;
+    let rules = json.compare;
     let cases =
         json.cases.into_iter().map(case_report).collect::<Result<Vec<_>>>().with_context(|| source.to_string())?;
     let report = Report {
@@ -179,6 +237,7 @@ pub fn from_json(text: &str, source: &str) -> Result<Report> {
         reference_sha256: json.reference_sha256,
         build_log: json.build_log,
         shard,
+        compare: rules,
         cases,
     };
     if report.digest() != json.digest {
@@ -212,6 +271,8 @@ fn case_json(case: &CaseReport) -> Result<CaseJson> {
             _ => Vec::new(),
         },
         cmd: case.cmd.clone(),
+        tolerated: case.tolerated.clone(),
+        duals: case.duals.clone(),
         fuel: case.fuel,
         reference_fuel: case.reference_fuel,
         actual: run_json(&outputs.actual),
@@ -243,8 +304,9 @@ fn case_report(json: CaseJson) -> Result<CaseReport> {
             bail!("{name}: it lists {} as differing, but expected and actual agree", same.name());
         }
     }
-    let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd };
-    Ok(CaseReport::kept(info, verdict, (json.fuel, json.reference_fuel), actual, Some(expected)))
+    let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd, duals: json.duals };
+    let judged = Judgement { verdict, tolerated: json.tolerated };
+    Ok(CaseReport::kept(info, judged, (json.fuel, json.reference_fuel), actual, Some(expected)))
 }
 
 /// Whether two kept runs agree on `aspect`, as far as their digests tell.

@@ -7,9 +7,19 @@
 //! cmd = "textstat --freq=3 poem.txt"
 //! stdin = "text\n"                       # optional; or { fixture = "..." } / { base64 = "..." }
 //!
+//! duals = ["freq-basic"]                 # optional, on a hidden case: its visible duals
+//!
+//! [env]                                  # optional: variables set over the task's [env]
+//! NO_COLOR = "1"
+//!
 //! [files]                                # optional input files, by relative path
 //! "poem.txt" = { fixture = "poem.txt" }  # a file under the task's fixtures/
 //! "notes.txt" = "inline text\n"
+//!
+//! [mirrorcode]                           # optional: the row an imported case came from
+//! name = "case_07"                       # its name there (ids are made safe from names)
+//! labels = ["hidden"]
+//! line = 7                               # its line in the gold file
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -57,7 +67,15 @@ pub struct Case {
     /// The command line parsed; every command is the task's program or one of its tools.
     pub script: Script,
     pub stdin: Vec<u8>,
+    /// The guest's whole environment: the task's `[env]` with the case's own over it, sorted.
+    pub env: Vec<(String, String)>,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Input files written as `{ base64 = ... }`: binary by intent, even when UTF-8.
+    pub base64_files: BTreeSet<String>,
+    /// Visible cases this (hidden) case is a dual of: the same feature on other inputs.
+    pub duals: Vec<String>,
+    /// The MirrorCode row an imported case came from.
+    pub mirrorcode: Option<MirrorCodeRow>,
     /// The fixtures the case names.
     pub fixtures: BTreeSet<String>,
     /// SHA-256 over everything that decides the case's behaviour, so that a golden recorded
@@ -73,7 +91,40 @@ struct CaseToml {
     #[serde(default)]
     stdin: Option<Spec>,
     #[serde(default)]
+    env: BTreeMap<String, String>,
+    #[serde(default)]
     files: BTreeMap<String, Spec>,
+    #[serde(default)]
+    duals: Vec<String>,
+    #[serde(default)]
+    mirrorcode: Option<MirrorCodeRow>,
+}
+
+/// What a MirrorCode gold file said of an imported case beyond its inputs, kept so that an
+/// export gives the row back.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MirrorCodeRow {
+    /// The case's name in the gold file.
+    pub name: String,
+    /// Its labels there: `hidden` or `ablated` hold it out.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Its line in the gold file, so that an export keeps the file's order.
+    #[serde(default)]
+    pub line: Option<u64>,
+}
+
+impl MirrorCodeRow {
+    /// Whether the labels hold the case out of the visible set.
+    pub fn held_out(&self) -> bool {
+        held_out(&self.labels)
+    }
+}
+
+/// Whether MirrorCode `labels` hold a case out: `hidden` or `ablated`.
+pub fn held_out(labels: &[String]) -> bool {
+    labels.iter().any(|label| label == "hidden" || label == "ablated")
 }
 
 /// A case file found in a split, not read yet: enough to select it by id or shard.
@@ -137,7 +188,30 @@ impl Case {
             check_relative(name)?;
             files.insert(name.clone(), read_spec(spec, task).with_context(|| format!("file {name:?}"))?);
         }
-        let inputs_sha256 = inputs_digest(&file.cmd, &task.env, &stdin, &files);
+        let base64_files = file
+            .files
+            .iter()
+            .filter(|(_, spec)| matches!(spec, Spec::Base64(_)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        super::check_env(&file.env).context("env")?;
+        let mut env: BTreeMap<String, String> = task.env.iter().cloned().collect();
+        env.extend(file.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let env: Vec<(String, String)> = env.into_iter().collect();
+        if let Some(dual) = file.duals.iter().find(|dual| !valid_id(dual) || **dual == id) {
+            bail!("duals: {dual:?} must be the id of another case");
+        }
+        if let Some(row) = &file.mirrorcode {
+            if row.held_out() != (split == Split::Hidden) {
+                bail!(
+                    "mirrorcode.labels {:?} make the case {}, but it lies in tests/{}/",
+                    row.labels,
+                    if row.held_out() { "hidden" } else { "visible" },
+                    split.name()
+                );
+            }
+        }
+        let inputs_sha256 = inputs_digest(&file.cmd, &env, &stdin, &files);
         let fixtures = file
             .stdin
             .iter()
@@ -147,7 +221,21 @@ impl Case {
                 _ => None,
             })
             .collect();
-        Ok(Case { id, split, cmd: file.cmd, script, stdin, files, fixtures, inputs_sha256, path: PathBuf::new() })
+        Ok(Case {
+            id,
+            split,
+            cmd: file.cmd,
+            script,
+            stdin,
+            env,
+            files,
+            base64_files,
+            duals: file.duals,
+            mirrorcode: file.mirrorcode,
+            fixtures,
+            inputs_sha256,
+            path: PathBuf::new(),
+        })
     }
 
     /// `split/id`, as reports name the case.
@@ -163,7 +251,7 @@ impl Case {
 
 fn read_spec(spec: &Spec, task: &Task) -> Result<Vec<u8>> {
     match spec {
-        Spec::Bytes(bytes) => Ok(bytes.clone()),
+        Spec::Bytes(bytes) | Spec::Base64(bytes) => Ok(bytes.clone()),
         Spec::Fixture(name) => {
             check_relative(name)?;
             Ok(task.read_file(&task.fixtures_dir().join(name)).context("cannot read fixture")?)

@@ -17,6 +17,10 @@
 //!
 //! [limits]                      # any of sandbox::Limits' fields; the rest keep defaults
 //! fuel = 5_000_000_000
+//!
+//! [compare]                     # optional comparison rules (verdict::Rules); default exact
+//! trailing_newline = "one"
+//! status = "mod256"
 //! ```
 
 mod case;
@@ -29,13 +33,41 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-pub use case::{valid_id, Case, CaseFile, Split};
-pub use content::{bytes_value, Spec};
-pub use golden::Golden;
+pub use case::{held_out, valid_id, Case, CaseFile, MirrorCodeRow, Split};
+pub use content::{base64_value, bytes_value, key_value, string_value, Spec};
+pub use golden::{Golden, Origin};
 
 use crate::files::ReadError;
 use crate::recipe::Recipe;
 use crate::sandbox::Limits;
+use crate::verdict::Rules;
+
+/// Checks that only hidden cases name duals, and that every dual is a visible case of `cases`.
+pub fn check_duals(cases: &[Case]) -> Result<()> {
+    let visible: std::collections::HashSet<&str> =
+        cases.iter().filter(|c| c.split == Split::Visible).map(|c| c.id.as_str()).collect();
+    for case in cases.iter().filter(|c| !c.duals.is_empty()) {
+        if case.split == Split::Visible {
+            bail!("{}: duals are named by hidden cases, not visible ones", case.path.display());
+        }
+        if let Some(dual) = case.duals.iter().find(|dual| !visible.contains(dual.as_str())) {
+            bail!("{}: its dual `{dual}` is not a visible case of the task", case.path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Checks environment variables as a guest can receive them: names non-empty and without
+/// `=`, and no NUL byte anywhere.
+pub fn check_env(env: &BTreeMap<String, String>) -> Result<()> {
+    if let Some(key) = env.keys().find(|key| key.is_empty() || key.contains('=') || key.contains('\0')) {
+        bail!("name {key:?} must be non-empty and without `=` or NUL");
+    }
+    if let Some((key, _)) = env.iter().find(|(_, value)| value.contains('\0')) {
+        bail!("the value of {key} holds a NUL byte, which no program can receive");
+    }
+    Ok(())
+}
 
 /// The directory of bundled tasks, searched for from the working directory upwards.
 pub const TASKS_DIR: &str = "tasks-wasm";
@@ -53,6 +85,8 @@ pub struct Task {
     /// The guest's environment, sorted by name.
     pub env: Vec<(String, String)>,
     pub limits: Limits,
+    /// How outcomes compare with goldens.
+    pub compare: Rules,
 }
 
 /// The reference module of a task.
@@ -79,6 +113,8 @@ struct TaskFile {
     env: BTreeMap<String, String>,
     #[serde(default)]
     limits: Limits,
+    #[serde(default)]
+    compare: Rules,
 }
 
 #[derive(Deserialize)]
@@ -158,6 +194,7 @@ impl Task {
             tools: file.tools,
             env: file.env.into_iter().collect(),
             limits: file.limits,
+            compare: file.compare,
         })
     }
 
@@ -184,9 +221,7 @@ impl Task {
         if file.limits.wall_seconds == 0 {
             bail!("limits.wall_seconds must be at least 1: a backstop of 0 seconds stops every run");
         }
-        if let Some(key) = file.env.keys().find(|key| key.is_empty() || key.contains('=')) {
-            bail!("env name {key:?} must be non-empty and without `=`");
-        }
+        check_env(&file.env).context("env")?;
         Ok(())
     }
 
