@@ -49,9 +49,14 @@ impl<'a> Programs<'a> {
         self.program
     }
 
-    /// A shell that runs lines with these programs in `scratch`.
-    pub fn shell<'s>(&'s self, sandbox: &'s Sandbox, scratch: &'s std::path::Path) -> Shell<'s> {
-        Shell { sandbox, programs: self, env: &self.task.env, limits: &self.task.limits, scratch }
+    /// A shell that runs lines with these programs in `scratch`, in the environment `env`.
+    pub fn shell<'s>(
+        &'s self,
+        sandbox: &'s Sandbox,
+        scratch: &'s std::path::Path,
+        env: &'s [(String, String)],
+    ) -> Shell<'s> {
+        Shell { sandbox, programs: self, env, limits: &self.task.limits, scratch }
     }
 }
 
@@ -74,7 +79,7 @@ impl Resolve for Programs<'_> {
 pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch: &mut Scratch) -> Result<Outcome> {
     scratch.prepare(&case.files).with_context(|| format!("case {}", case.name()))?;
     let run = programs
-        .shell(sandbox, scratch.path())
+        .shell(sandbox, scratch.path(), &case.env)
         .run(&case.script, &case.stdin)
         .with_context(|| format!("case {}", case.name()))?;
     let files = scratch.changes().with_context(|| format!("case {}: cannot read back its files", case.name()))?;
@@ -101,7 +106,13 @@ pub fn load_reference(sandbox: &Sandbox, task: &Task, replacement: Option<&std::
         Some(path) => path,
         None => task.reference.module()?,
     };
-    let program = sandbox.load(path).with_context(|| format!("reference of task {}", task.name))?;
+    let program = match replacement {
+        Some(path) => sandbox.load(path),
+        None => task
+            .read_reference()
+            .and_then(|bytes| sandbox.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))),
+    }
+    .with_context(|| format!("reference of task {}", task.name))?;
     if replacement.is_none() && program.sha256() != task.reference.sha256 {
         anyhow::bail!(
             "reference module {} has sha256 {}, but task.toml pins {}",

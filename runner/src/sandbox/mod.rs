@@ -11,7 +11,7 @@ mod hostcalls;
 mod limits;
 mod scratch;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -24,6 +24,7 @@ pub use determinism::WALL_CLOCK_SECONDS;
 pub use limits::Limits;
 pub use scratch::{check_relative, portable_path, remove_all_scratch_dirs, Scratch};
 
+use crate::cache::CacheDir;
 use crate::outcome::{Stream, Termination};
 use determinism::{FixedWallClock, SeededRandom, VirtualClock, VirtualInodes, INSECURE_RANDOM_SEED};
 use guest::{GuestState, MemoryBudget, ResourceExhausted, WriteBudget};
@@ -37,7 +38,7 @@ pub const MAX_MODULE_BYTES: u64 = 256 << 20;
 pub struct Sandbox {
     engine: Engine,
     linker: Linker<GuestState>,
-    cache_dir: Option<PathBuf>,
+    cache: Option<CacheDir>,
 }
 
 /// A module compiled and linked, ready to instantiate once per run; clones share it.
@@ -71,27 +72,21 @@ pub struct RunOutput {
 
 impl Sandbox {
     /// A sandbox for up to `parallel_runs` concurrent runs, caching compiled modules in
-    /// `cache_dir` when given (see [`crate::cache::modules`]).
-    pub fn new(parallel_runs: usize, cache_dir: Option<PathBuf>) -> Result<Self> {
+    /// `cache` when given (see [`crate::cache::modules`]).
+    pub fn new(parallel_runs: usize, cache: Option<CacheDir>) -> Result<Self> {
         let slots = u32::try_from(parallel_runs.max(1) + 1).unwrap_or(u32::MAX);
         let engine = engine::build_engine(slots)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |state: &mut GuestState| &mut state.wasi)
             .map_err(anyhow::Error::from)?;
         hostcalls::shadow_preview1(&mut linker).map_err(anyhow::Error::from)?;
-        Ok(Sandbox { engine, linker, cache_dir })
+        Ok(Sandbox { engine, linker, cache })
     }
 
     /// Reads, compiles (or loads from cache) and links the module at `path`.
+    /// It must be a regular file: a FIFO or a device such as `/dev/zero` is refused, not read.
     pub fn load(&self, path: &Path) -> Result<Program> {
-        let size = std::fs::metadata(path).with_context(|| format!("cannot read module {}", path.display()))?.len();
-        if size > MAX_MODULE_BYTES {
-            anyhow::bail!(
-                "module {} is {size} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles",
-                path.display()
-            );
-        }
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read module {}", path.display()))?;
+        let bytes = crate::files::read_given(path).context("cannot read module")?;
         self.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))
     }
 
@@ -101,7 +96,7 @@ impl Sandbox {
             anyhow::bail!("the module is {} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles", bytes.len());
         }
         let sha256 = sha256_hex(bytes);
-        let module = engine::compile_cached(&self.engine, bytes, &sha256, self.cache_dir.as_deref())?;
+        let module = engine::compile_cached(&self.engine, bytes, &sha256, self.cache.as_ref())?;
         self.check_imports(&module)?;
         if module.get_export("_start").is_none() {
             anyhow::bail!("the module exports no `_start` function: Mirror runs WASI command modules");
