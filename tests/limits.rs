@@ -9,7 +9,7 @@ use mirror::sandbox::{Invocation, Limits, Program, RunOutput, Sandbox, Scratch};
 use mirror::shell::run::{Resolve, Shell};
 
 fn sandbox() -> Sandbox {
-    Sandbox::new(2, Some(support::cache_dir())).expect("sandbox")
+    Sandbox::new(2, Some(support::module_cache())).expect("sandbox")
 }
 
 fn hostile(sandbox: &Sandbox) -> Program {

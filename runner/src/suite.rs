@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 
 use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::parallel;
-use crate::sandbox::{Program, Sandbox, Scratch};
+use crate::sandbox::{Limits, Program, Sandbox, Scratch};
 use crate::shell::run::{Resolve, Shell};
 use crate::task::{Case, Task};
 
@@ -28,16 +28,37 @@ impl<'a> Programs<'a> {
         Ok(Programs { task, program, tools, any_tool: false })
     }
 
-    /// What a person probing a program may run: `program` and every tool.
-    pub fn with_every_tool(sandbox: &Sandbox, task: &'a Task, program: &'a Program) -> Result<Self> {
-        Ok(Programs { task, program, tools: Some(crate::tools::load(sandbox)?), any_tool: true })
+    /// The program alone, without tools: what `mirror exec` runs.
+    pub fn alone(task: &'a Task, program: &'a Program) -> Self {
+        Programs { task, program, tools: None, any_tool: false }
     }
 
-    /// A shell that runs lines with these programs in `scratch`.
-    pub fn shell<'s>(&'s self, sandbox: &'s Sandbox, scratch: &'s mut Scratch) -> Shell<'s> {
+    /// What a person probing a program may run: `program` and every tool, from `tools`
+    /// (see [`crate::tools::load`]).
+    pub fn with_every_tool(task: &'a Task, program: &'a Program, tools: Program) -> Self {
+        Programs { task, program, tools: Some(tools), any_tool: true }
+    }
+
+    /// The task whose command lines these programs run.
+    pub fn task(&self) -> &'a Task {
+        self.task
+    }
+
+    /// The module under the task's program name.
+    pub fn program(&self) -> &'a Program {
+        self.program
+    }
+
+    /// A shell that runs lines with these programs in `scratch`, in the environment `env`.
+    pub fn shell<'s>(
+        &'s self,
+        sandbox: &'s Sandbox,
+        scratch: &'s mut Scratch,
+        env: &'s [(String, String)],
+    ) -> Shell<'s> {
         let limits = &self.task.limits;
         let read_cap = scratch.read_back_cap(limits.file_bytes_written);
-        Shell { sandbox, programs: self, env: &self.task.env, limits, scratch: scratch.path(), read_cap }
+        Shell { sandbox, programs: self, env, limits, scratch: scratch.path(), read_cap }
     }
 }
 
@@ -60,18 +81,26 @@ impl Resolve for Programs<'_> {
 pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch: &mut Scratch) -> Result<Outcome> {
     scratch.prepare(&case.files).with_context(|| format!("case {}", case.name()))?;
     let run = programs
-        .shell(sandbox, scratch)
+        .shell(sandbox, scratch, &case.env)
         .run(&case.script, &case.stdin)
         .with_context(|| format!("case {}", case.name()))?;
-    let cap = scratch.read_back_cap(programs.task.limits.file_bytes_written);
-    let read_back =
-        scratch.changes(cap).with_context(|| format!("case {}: cannot read back its files", case.name()))?;
-    let (termination, files) = match read_back {
-        Some(files) => (run.termination, files),
-        // More than the case may leave (hard links, say): the case ends as over its limit.
-        None => (Termination::FilesExceeded, FileChanges::default()),
-    };
+    let (termination, files) = read_back(scratch, &programs.task.limits, run.termination)
+        .with_context(|| format!("case {}: cannot read back its files", case.name()))?;
     Ok(Outcome { termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
+}
+
+/// What a run that ended with `termination` left in `scratch`, read back within `limits`:
+/// more than a run may leave (hard links, say) ends it as over its limit.
+pub fn read_back(
+    scratch: &mut Scratch,
+    limits: &Limits,
+    termination: Termination,
+) -> Result<(Termination, FileChanges)> {
+    let cap = scratch.read_back_cap(limits.file_bytes_written);
+    Ok(match scratch.changes(cap)? {
+        Some(files) => (termination, files),
+        None => (Termination::FilesExceeded, FileChanges::default()),
+    })
 }
 
 /// Runs every case on up to `jobs` threads, each with a scratch directory of its own. The
@@ -90,8 +119,17 @@ pub fn run_cases(sandbox: &Sandbox, programs: &Programs<'_>, cases: &[Case], job
 /// The task's own module must match its pinned SHA-256; a replacement is taken as it is,
 /// since goldens record behaviour, not bytes.
 pub fn load_reference(sandbox: &Sandbox, task: &Task, replacement: Option<&std::path::Path>) -> Result<Program> {
-    let path = replacement.unwrap_or(&task.reference.module);
-    let program = sandbox.load(path).with_context(|| format!("reference of task {}", task.name))?;
+    let path = match replacement {
+        Some(path) => path,
+        None => task.reference.module()?,
+    };
+    let program = match replacement {
+        Some(path) => sandbox.load(path),
+        None => task
+            .read_reference()
+            .and_then(|bytes| sandbox.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))),
+    }
+    .with_context(|| format!("reference of task {}", task.name))?;
     if replacement.is_none() && program.sha256() != task.reference.sha256 {
         anyhow::bail!(
             "reference module {} has sha256 {}, but task.toml pins {}",

@@ -1,17 +1,20 @@
-//! `mirror exec` and `mirror sh`: run the reference as an agent probing it would.
+//! `mirror exec` and `mirror sh`: run the reference as an agent probing it would, here or
+//! through the oracle a workspace names.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use mirror::files::{files_under, slash_path};
-use mirror::outcome::Termination;
-use mirror::sandbox::{check_relative, Invocation, RunOutput, Scratch};
-use mirror::shell::run::Resolve;
+use mirror::files::{files_under, read_capped, read_given, slash_path};
+use mirror::oracle::protocol::{Op, Reply, Request};
+use mirror::outcome::{Outcome, Termination};
+use mirror::probe::{Command, Probe};
+use mirror::report::printable;
+use mirror::sandbox::{check_relative, Scratch};
 use mirror::suite::{load_reference, Programs};
-use mirror::task::Task;
+use mirror::task::{Location, Task};
 
 use super::CacheOptions;
 
@@ -35,7 +38,7 @@ struct ProbeInputs {
 
 #[derive(clap::Args)]
 pub struct ExecArgs {
-    /// Task name under tasks-wasm/, or a path to a task directory
+    /// Task name under tasks-wasm/, or a path to a task directory or workspace
     task: String,
     #[command(flatten)]
     inputs: ProbeInputs,
@@ -46,7 +49,7 @@ pub struct ExecArgs {
 
 #[derive(clap::Args)]
 pub struct ShArgs {
-    /// Task name under tasks-wasm/, or a path to a task directory
+    /// Task name under tasks-wasm/, or a path to a task directory or workspace
     task: String,
     /// A command line in the portable shell language, as a case's `cmd` would be
     line: String,
@@ -55,39 +58,66 @@ pub struct ShArgs {
 }
 
 pub fn exec(args: ExecArgs) -> Result<ExitCode> {
-    let task = Task::find(&args.task)?;
-    let (mut scratch, stdin) = args.inputs.prepare(&task)?;
-    let sandbox = args.inputs.cache.sandbox(1)?;
-    let program = load_reference(&sandbox, &task, None)?;
-    let argv: Vec<String> = std::iter::once(task.program.clone()).chain(args.args).collect();
-    let invocation =
-        Invocation { args: &argv, env: &task.env, stdin: &stdin, stderr_joins_stdout: false, limits: &task.limits };
-    let run = sandbox.run(&program, &invocation, scratch.path())?;
-    finish(run, scratch)
+    probe(&args.task, &args.inputs, Op::Exec(args.args))
 }
 
 pub fn sh(args: ShArgs) -> Result<ExitCode> {
-    let task = Task::find(&args.task)?;
-    let script = mirror::shell::parse(&args.line).with_context(|| format!("cannot parse {:?}", args.line))?;
-    let (mut scratch, stdin) = args.inputs.prepare(&task)?;
-    let sandbox = args.inputs.cache.sandbox(1)?;
-    let program = load_reference(&sandbox, &task, None)?;
-    let programs = Programs::with_every_tool(&sandbox, &task, &program)?;
-    if let Some(unknown) = script.commands().map(|c| c.program()).find(|name| programs.resolve(name).is_none()) {
-        bail!("`{unknown}` is neither the task's program `{}` nor a guest tool (see `mirror tools`)", task.program);
+    probe(&args.task, &args.inputs, Op::Sh(args.line))
+}
+
+/// Runs `op` with `inputs` through the oracle the task names, or here.
+fn probe(spec: &str, inputs: &ProbeInputs, op: Op) -> Result<ExitCode> {
+    let task = Task::find(spec)?;
+    let (files, stdin) = inputs.read()?;
+    if let Location::Oracle(socket) = &task.reference.location {
+        let request = Request { task: task.name.clone(), op, stdin, files, fixtures: inputs.fixtures };
+        return ask_to_run(socket, request);
     }
-    let run = programs.shell(&sandbox, &mut scratch).run(&script, &stdin)?;
-    finish(run, scratch)
+    let files = inputs.with_fixtures(&task, files)?;
+    let probe = match op {
+        Op::Exec(args) => Probe::exec(args, stdin, files)?,
+        Op::Sh(line) => Probe::sh(&line, &task, stdin, files)?,
+        Op::Info => bail!("`info` runs nothing"),
+    };
+    let sandbox = inputs.cache.sandbox(1)?;
+    let program = load_reference(&sandbox, &task, None)?;
+    // Only command lines run tools: `exec` need not load them.
+    let programs = match probe.command {
+        Command::Exec(_) => Programs::alone(&task, &program),
+        Command::Sh(_) => Programs::with_every_tool(&task, &program, mirror::tools::load(&sandbox)?),
+    };
+    let outcome = {
+        let mut scratch = Scratch::new(&BTreeMap::new())?;
+        probe.run(&sandbox, &programs, &mut scratch)?
+    };
+    finish(outcome)
+}
+
+/// Runs a request through the oracle at `socket`.
+fn ask_to_run(socket: &Path, request: Request) -> Result<ExitCode> {
+    match ask_oracle(socket, &request)? {
+        Reply::Ran(outcome) => finish(outcome),
+        _ => bail!("the oracle at {} answered a run with something else", socket.display()),
+    }
+}
+
+/// The oracle's reply to `request`; an error reply becomes an error.
+pub(super) fn ask_oracle(socket: &Path, request: &Request) -> Result<Reply> {
+    #[cfg(unix)]
+    let reply = mirror::oracle::client::ask(socket, request)?;
+    #[cfg(not(unix))]
+    let reply: Reply = bail!("the oracle at {} needs Unix domain sockets, which this platform lacks", socket.display());
+    match reply {
+        Reply::Error(error) => bail!("the oracle at {} refused the request: {error}", socket.display()),
+        reply => Ok(reply),
+    }
 }
 
 impl ProbeInputs {
-    /// The scratch directory with the requested files, and stdin (empty on a terminal, which
-    /// would otherwise make every probe wait for input nobody meant to give).
-    fn prepare(&self, task: &Task) -> Result<(Scratch, Vec<u8>)> {
-        let mut inputs = BTreeMap::new();
-        if self.fixtures {
-            add_fixtures(&task.fixtures_dir(), &mut inputs)?;
-        }
+    /// The host files named by `--file`, and stdin (empty on a terminal, which would
+    /// otherwise make every probe wait for input nobody meant to give).
+    fn read(&self) -> Result<(BTreeMap<String, Vec<u8>>, Vec<u8>)> {
+        let mut files = BTreeMap::new();
         for spec in &self.files {
             let (name, path) = match spec.split_once('=') {
                 Some((name, path)) => (name.to_string(), PathBuf::from(path)),
@@ -102,47 +132,48 @@ impl ProbeInputs {
                 }
             };
             check_relative(&name).with_context(|| format!("--file {spec}"))?;
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("--file {spec}: cannot read {}", path.display()))?;
-            inputs.insert(name, bytes);
+            let bytes = read_given(&path).with_context(|| format!("--file {spec}"))?;
+            files.insert(name, bytes);
         }
         let mut stdin = Vec::new();
         if !std::io::stdin().is_terminal() {
-            std::io::stdin().read_to_end(&mut stdin).context("cannot read standard input")?;
+            stdin = read_capped(std::io::stdin().lock(), "standard input")?;
         }
-        Ok((Scratch::new(&inputs)?, stdin))
+        Ok((files, stdin))
+    }
+
+    /// `files` over the task's fixtures, when `--fixtures` asks for them.
+    fn with_fixtures(&self, task: &Task, files: BTreeMap<String, Vec<u8>>) -> Result<BTreeMap<String, Vec<u8>>> {
+        if !self.fixtures {
+            return Ok(files);
+        }
+        let dir = task.fixtures_dir();
+        let mut inputs = BTreeMap::new();
+        for relative in files_under(&dir, |_| false)? {
+            let path = dir.join(&relative);
+            inputs.insert(slash_path(&relative), task.read_file(&path).context("cannot read fixture")?);
+        }
+        inputs.extend(files);
+        Ok(inputs)
     }
 }
 
 /// Hands the run's output and status to the caller of mirror.
-fn finish(run: RunOutput, scratch: Scratch) -> Result<ExitCode> {
-    std::io::stdout().write_all(&run.stdout)?;
-    std::io::stdout().flush()?;
+fn finish(run: Outcome) -> Result<ExitCode> {
+    super::write_stdout(&run.stdout)?;
     std::io::stderr().write_all(&run.stderr)?;
     let code = match run.termination {
         // Passed on whole: the operating system narrows it as it would a native program's.
         Termination::Exited(code) => code as i32,
         Termination::Trapped(_) => {
-            eprintln!("mirror: the program {}", run.termination.describe());
+            eprintln!("mirror: the program {}", printable(&run.termination.describe()));
             EXIT_TRAPPED
         }
         other => {
-            eprintln!("mirror: the program {}", other.describe());
+            eprintln!("mirror: the program {}", printable(&other.describe()));
             EXIT_LIMIT
         }
     };
-    // `exit` skips destructors: remove the scratch directory first.
-    drop(scratch);
+    // No scratch directory is left to remove: exiting now skips no cleanup.
     std::process::exit(code);
-}
-
-fn add_fixtures(dir: &std::path::Path, inputs: &mut BTreeMap<String, Vec<u8>>) -> Result<()> {
-    for relative in files_under(dir, |_| false)? {
-        let path = dir.join(&relative);
-        inputs.insert(
-            slash_path(&relative),
-            std::fs::read(&path).with_context(|| format!("cannot read fixture {}", path.display()))?,
-        );
-    }
-    Ok(())
 }

@@ -16,7 +16,7 @@ mod limits;
 mod scratch;
 mod tree;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -31,6 +31,7 @@ pub use determinism::WALL_CLOCK_SECONDS;
 pub use limits::Limits;
 pub use scratch::{check_relative, portable_path, remove_all_scratch_dirs, Scratch};
 
+use crate::cache::CacheDir;
 use crate::outcome::{Stream, Termination};
 use budget::{HostDiskFull, LimitExceeded, OpenDescriptors};
 use determinism::{FixedWallClock, SeededRandom, VirtualClock, INSECURE_RANDOM_SEED};
@@ -45,10 +46,11 @@ pub const MAX_MODULE_BYTES: u64 = 256 << 20;
 pub struct Sandbox {
     engine: Engine,
     linker: Linker<GuestState>,
-    cache_dir: Option<PathBuf>,
+    cache: Option<CacheDir>,
 }
 
-/// A module compiled and linked, ready to instantiate once per run.
+/// A module compiled and linked, ready to instantiate once per run; clones share it.
+#[derive(Clone)]
 pub struct Program {
     pre: InstancePre<GuestState>,
     sha256: String,
@@ -78,11 +80,11 @@ pub struct RunOutput {
 
 impl Sandbox {
     /// A sandbox for up to `parallel_runs` concurrent runs, caching compiled modules in
-    /// `cache_dir` when given (see [`crate::cache::modules`]).
+    /// `cache` when given (see [`crate::cache::modules`]).
     ///
     /// Makes sure the process may open enough descriptors for that many guests and its own
     /// files (see [`descriptors`]).
-    pub fn new(parallel_runs: usize, cache_dir: Option<PathBuf>) -> Result<Self> {
+    pub fn new(parallel_runs: usize, cache: Option<CacheDir>) -> Result<Self> {
         descriptors::reserve_for(parallel_runs)?;
         let slots = u32::try_from(parallel_runs.max(1) + 1).unwrap_or(u32::MAX);
         let engine = engine::build_engine(slots)?;
@@ -90,19 +92,13 @@ impl Sandbox {
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |state: &mut GuestState| &mut state.wasi)
             .map_err(anyhow::Error::from)?;
         hostcalls::shadow_preview1(&mut linker).map_err(anyhow::Error::from)?;
-        Ok(Sandbox { engine, linker, cache_dir })
+        Ok(Sandbox { engine, linker, cache })
     }
 
     /// Reads, compiles (or loads from cache) and links the module at `path`.
+    /// It must be a regular file: a FIFO or a device such as `/dev/zero` is refused, not read.
     pub fn load(&self, path: &Path) -> Result<Program> {
-        let size = std::fs::metadata(path).with_context(|| format!("cannot read module {}", path.display()))?.len();
-        if size > MAX_MODULE_BYTES {
-            anyhow::bail!(
-                "module {} is {size} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles",
-                path.display()
-            );
-        }
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read module {}", path.display()))?;
+        let bytes = crate::files::read_given(path).context("cannot read module")?;
         self.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))
     }
 
@@ -112,7 +108,7 @@ impl Sandbox {
             anyhow::bail!("the module is {} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles", bytes.len());
         }
         let sha256 = sha256_hex(bytes);
-        let module = engine::compile_cached(&self.engine, bytes, &sha256, self.cache_dir.as_deref())?;
+        let module = engine::compile_cached(&self.engine, bytes, &sha256, self.cache.as_ref())?;
         self.check_imports(&module)?;
         if module.get_export("_start").is_none() {
             anyhow::bail!("the module exports no `_start` function: Mirror runs WASI command modules");
