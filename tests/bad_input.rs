@@ -211,3 +211,133 @@ fn a_case_file_name_some_platform_cannot_hold_is_refused() {
     });
     expect_input_error(&task, &["record", "{task}"], &["count-one.toml", "cannot exist on every platform"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fixture_symlink_leaving_the_bundle_is_refused_everywhere() {
+    // A scorer's environment, or the host's accounts, must not become goldens or fixtures.
+    for target in ["/proc/self/environ", "/etc/passwd"] {
+        let (temp, task) = broken_task(|task| {
+            std::fs::remove_file(task.join("fixtures/ties.txt")).unwrap();
+            std::os::unix::fs::symlink(target, task.join("fixtures/ties.txt")).unwrap();
+        });
+        let expected = ["ties.txt", "leads outside", "stay inside its directory"];
+        expect_input_error(&task, &["record", "{task}"], &expected);
+        expect_input_error(&task, &["sh", "{task}", "--fixtures", "cat ties.txt"], &expected);
+        let workspace = temp.path().join("workspace");
+        expect_input_error(&task, &["workspace", "{task}", workspace.to_str().unwrap()], &expected);
+        assert!(!workspace.exists(), "a refused workspace leaves nothing behind");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_inside_the_bundle_is_followed() {
+    let (_temp, task) = broken_task(|task| {
+        std::fs::rename(task.join("fixtures/ties.txt"), task.join("ties-data.txt")).unwrap();
+        std::os::unix::fs::symlink("../ties-data.txt", task.join("fixtures/ties.txt")).unwrap();
+    });
+    assert_code(&mirror_run(&["record", task.to_str().unwrap(), "--check"]), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_device_is_refused_not_read() {
+    let (_temp, task) = broken_task(|task| {
+        std::fs::remove_file(task.join("fixtures/ties.txt")).unwrap();
+        make_fifo(&task.join("fixtures/ties.txt"));
+    });
+    expect_input_error(&task, &["record", "{task}"], &["ties.txt", "not a regular file (a FIFO)"]);
+    let (_temp, task) = broken_task(|task| {
+        std::fs::remove_file(task.join("tests/visible/count-one.toml")).unwrap();
+        make_fifo(&task.join("tests/visible/count-one.toml"));
+    });
+    expect_input_error(&task, &["show", "{task}"], &["count-one.toml", "not a regular file (a FIFO)"]);
+    let task = support::root().join("tasks-wasm/textstat");
+    expect_input_error(
+        &task,
+        &["exec", "textstat", "--file", "data=/dev/zero", "--", "data"],
+        &["--file data=/dev/zero", "/dev/zero: not a regular file (a device)"],
+    );
+    expect_input_error(&task, &["test", "textstat", "--candidate", "/dev/zero"], &["/dev/zero", "a device"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_case_file_name_that_is_not_utf8_is_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_temp, task) = broken_task(|task| {
+        let name = std::ffi::OsStr::from_bytes(b"count-\xff.toml");
+        std::fs::write(task.join("tests/visible").join(name), "cmd = \"textstat poem.txt\"\n").unwrap();
+    });
+    expect_input_error(&task, &["record", "{task}", "--check"], &["count-", ".toml", "must be UTF-8"]);
+}
+
+#[test]
+fn a_golden_naming_a_path_outside_the_scratch_directory_is_refused() {
+    for edit in ["removed = [\"/etc/passwd\"]\n", "[files]\n\"../../etc/passwd\" = \"root\"\n"] {
+        let (_temp, task) = broken_task(|task| {
+            let golden = task.join("tests/visible/count-one.golden.toml");
+            let text = std::fs::read_to_string(&golden).unwrap();
+            std::fs::write(&golden, format!("{text}{edit}")).unwrap();
+        });
+        expect_input_error(
+            &task,
+            &["test", "{task}", "--candidate", "tasks-wasm/textstat/reference.wasm"],
+            &["count-one.golden.toml", "/etc/passwd", "must be a relative path"],
+        );
+    }
+}
+
+#[test]
+fn a_huge_line_is_not_echoed_whole() {
+    let (_temp, task) = broken_task(|task| {
+        let text = std::fs::read_to_string(task.join("task.toml")).unwrap();
+        let huge = format!("description = \"{}\n", "x".repeat(4 << 20));
+        std::fs::write(task.join("task.toml"), text.replace("description = ", &format!("{huge}other = "))).unwrap();
+    });
+    let output = mirror_run(&["show", task.to_str().unwrap()]);
+    assert_code(&output, 2);
+    let message = text(&output.stderr);
+    assert!(message.contains("malformed task file") && message.contains("more bytes)"), "{message:.2000}");
+    assert!(message.len() < 4096, "the message is {} bytes", message.len());
+}
+
+#[test]
+fn jobs_past_what_can_run_are_refused() {
+    for jobs in ["18446744073709551615", "0", "100000"] {
+        let output = mirror_run(&["record", "textstat", "--check", "-j", jobs]);
+        assert_code(&output, 2);
+        assert!(text(&output.stderr).contains("must be 1 to 1024"), "{}", text(&output.stderr));
+    }
+}
+
+#[test]
+fn endless_standard_input_is_capped() {
+    use std::io::Write;
+    let mut child = mirror()
+        .args(["exec", "textstat", "--", "--freq"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // `yes | mirror exec`: write until mirror stops reading.
+    let writer = std::thread::spawn(move || {
+        let chunk = "y\n".repeat(1 << 15);
+        let mut written = 0u64;
+        while stdin.write_all(chunk.as_bytes()).is_ok() {
+            written += chunk.len() as u64;
+            if written > 1 << 30 {
+                break;
+            }
+        }
+        written
+    });
+    let output = child.wait_with_output().unwrap();
+    let written = writer.join().unwrap();
+    assert_code(&output, 2);
+    assert!(text(&output.stderr).contains("standard input is larger than"), "{}", text(&output.stderr));
+    assert!(written <= 1 << 30, "mirror stopped reading before a gigabyte");
+}

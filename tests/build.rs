@@ -46,14 +46,6 @@ fn build_and_exec(dir: &Path, args: &[&str], files: &[(&str, &str)]) -> std::pro
     run(&mut command, b"")
 }
 
-fn write_files(dir: &Path, files: &[(&str, &str)]) {
-    for (name, content) in files {
-        let path = dir.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, content).unwrap();
-    }
-}
-
 #[test]
 fn a_rust_candidate_is_built_then_scored_and_its_build_cached() {
     let cache = tempfile::tempdir().unwrap();

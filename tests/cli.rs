@@ -69,7 +69,7 @@ fn the_imperfect_candidate_fails_where_it_differs() {
     assert_code(&output, 1);
     let report = read_json(&json_path);
     assert_eq!(report["format"], "mirror-report");
-    assert_eq!(report["version"], 2);
+    assert_eq!(report["version"], 3);
     assert_eq!(report["digest"].as_str().unwrap().len(), 64);
     assert_eq!(report["solved"], false);
     let failures: BTreeMap<String, String> = report["cases"]
@@ -244,4 +244,60 @@ fn record_check_names_the_cases_that_differ() {
     assert!(shown.contains("differs visible/count-one: stdout differs"), "{shown}");
     assert!(shown.contains("differs hidden/help-short: no golden"), "{shown}");
     assert!(shown.contains("2 of 86 goldens differ"), "{shown}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_stops_mirror_quietly() {
+    let reference = "tasks-wasm/textstat/reference.wasm";
+    for (args, code) in [
+        (&["list"][..], 0),
+        (&["show", TASK], 0),
+        (&["tools"], 0),
+        (&["completions", "bash"], 0),
+        (&["record", TASK, "--check"], 0),
+        (&["test", TASK, "--candidate", reference, "-v"], 0),
+        (&["test", TASK, "--candidate", IMPERFECT], 1),
+    ] {
+        let output = mirror().args(args).stdout(closed_stdout()).stderr(std::process::Stdio::piped()).output().unwrap();
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {}", text(&output.stderr));
+        assert_eq!(text(&output.stderr), "", "{args:?} says nothing and does not panic");
+    }
+    // A command whose output nobody reads still does all its work.
+    let (_temp, task) = copy_task(TASK);
+    let goldens = ["tests/visible/count-one.golden.toml", "tests/hidden/help-short.golden.toml"].map(|g| task.join(g));
+    goldens.iter().for_each(|golden| std::fs::remove_file(golden).unwrap());
+    let status =
+        mirror().args(["record", task.to_str().unwrap(), "--update"]).stdout(closed_stdout()).status().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(goldens.iter().all(|golden| golden.exists()), "every golden is written");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_written_to_a_link_or_a_device_does_not_replace_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let report_to = |option: &str, path: &std::path::Path| {
+        let reference = "tasks-wasm/textstat/reference.wasm";
+        let args = ["test", TASK, "--candidate", reference, "--filter", "count-one", "-q", option];
+        let output = run(mirror().args(args).arg(path), b"");
+        assert_code(&output, 0);
+        output
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("report.json");
+    std::os::unix::fs::symlink("/dev/stdout", &link).unwrap();
+    let shown = text(&report_to("--json", &link).stdout);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is still a link");
+    assert!(shown.starts_with("{\n  \"format\": \"mirror-report\""), "the report went through the link:\n{shown}");
+
+    let fifo = dir.path().join("report.fifo");
+    make_fifo(&fifo);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    report_to("--junit", &fifo);
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the FIFO is still a FIFO");
+    assert!(text(&reader.join().unwrap()).starts_with("<?xml"), "the FIFO's reader got the report");
 }

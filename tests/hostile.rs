@@ -32,6 +32,12 @@ fn hostile_task(dir: &Path, extra_cases: &[(&str, String)]) {
         ("exit-256", "hostile exit 256"),
         ("stdin-past-eof", "hostile stdin"),
         ("close-stdio", "hostile close-stdio"),
+        ("sparse-file", "hostile sparse 65536"),
+        ("sparse-then-redirect", "hostile sparse 65536; hostile ok < seek.bin"),
+        ("hard-links", "hostile links 512 3"),
+        ("descriptors", "hostile descriptors"),
+        ("deep-tree", "hostile deep"),
+        ("inodes", "hostile inodes"),
         ("ok-last", "hostile ok"),
     ]
     .into_iter()
@@ -94,6 +100,12 @@ fn each_misbehaviour_gets_its_verdict_and_no_other_case_is_touched() {
             ("exit-256", "wrong-output"),
             ("stdin-past-eof", "wrong-output"),
             ("close-stdio", "wrong-output"),
+            ("sparse-file", "output-limit"),
+            ("sparse-then-redirect", "output-limit"),
+            ("hard-links", "output-limit"),
+            ("descriptors", "wrong-output"),
+            ("deep-tree", "wrong-output"),
+            ("inodes", "wrong-output"),
             ("ok-last", "pass"),
             ("huge-argv", "pass"),
         ]
@@ -105,6 +117,10 @@ fn each_misbehaviour_gets_its_verdict_and_no_other_case_is_touched() {
             |id: &str| report["cases"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["fuel"].clone();
         assert_eq!(fuel("loop"), 300_000_000, "the loop stops exactly at the fuel budget");
         digests.push(report["digest"].as_str().unwrap().to_string());
+        for id in ["sparse-file", "sparse-then-redirect"] {
+            let case = report["cases"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().to_string();
+            assert!(case.len() < 64 << 10, "{id}: a sparse file stays out of the report ({} bytes)", case.len());
+        }
     }
     assert_eq!(digests[0], digests[1], "the same digest whatever -j is");
     assert_eq!(std::fs::read_dir(scratch_parent.path()).unwrap().count(), 0, "every scratch directory is gone");
@@ -131,7 +147,11 @@ fn an_oversized_module_is_refused_before_it_is_read() {
     file.set_len(mirror::sandbox::MAX_MODULE_BYTES + 1).unwrap();
     let output = mirror_run(&["test", "textstat", "--candidate", path.to_str().unwrap()]);
     assert_code(&output, 2);
-    assert!(text(&output.stderr).contains("more than the 268435456 Mirror compiles"), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("huge.wasm: larger than the 268435456 bytes Mirror reads"),
+        "{}",
+        text(&output.stderr)
+    );
 }
 
 /// The byte range of a module's data section contents (all but its first 16 bytes, which
@@ -220,33 +240,37 @@ fn damaged_modules_never_panic_the_runner() {
 
 #[cfg(unix)]
 #[test]
-fn an_interrupted_run_removes_its_scratch_directories() {
+fn an_interrupted_or_terminated_run_removes_its_scratch_directories() {
     let temp = tempfile::tempdir().unwrap();
     let task = temp.path().join("hostile");
     hostile_task(&task, &[]);
     let task_arg = task.to_str().unwrap();
     assert_code(&mirror_run(&["record", task_arg]), 0);
-    // Long enough to be interrupted mid-run.
+    // Long enough to be stopped mid-run.
     let toml = std::fs::read_to_string(task.join("task.toml")).unwrap();
     std::fs::write(task.join("task.toml"), toml.replace("fuel = 300_000_000", "fuel = 400_000_000_000")).unwrap();
-    let scratch_parent = tempfile::tempdir().unwrap();
-    let mut child = mirror()
-        .env("TMPDIR", scratch_parent.path())
-        .args(["test", task_arg, "--candidate", guest("hostile").to_str().unwrap(), "--filter", "loop", "-q"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::fs::read_dir(scratch_parent.path()).unwrap().count() == 0 {
-        assert!(std::time::Instant::now() < deadline, "the run made a scratch directory");
-        std::thread::sleep(std::time::Duration::from_millis(20));
+    for signal in ["INT", "TERM", "HUP"] {
+        let scratch_parent = tempfile::tempdir().unwrap();
+        let mut child = mirror()
+            .env("TMPDIR", scratch_parent.path())
+            .args(["test", task_arg, "--candidate", guest("hostile").to_str().unwrap(), "--filter", "loop", "-q"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while std::fs::read_dir(scratch_parent.path()).unwrap().count() == 0 {
+            assert!(std::time::Instant::now() < deadline, "the run made a scratch directory");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let sent =
+            std::process::Command::new("kill").args([&format!("-{signal}"), &child.id().to_string()]).status().unwrap();
+        assert!(sent.success());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "SIG{signal}");
+        let left = std::fs::read_dir(scratch_parent.path()).unwrap().count();
+        assert_eq!(left, 0, "no scratch directory is left behind after SIG{signal}");
     }
-    let sent = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
-    assert!(sent.success());
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(130));
-    assert_eq!(std::fs::read_dir(scratch_parent.path()).unwrap().count(), 0, "no scratch directory is left behind");
 }
 
 #[test]
@@ -327,4 +351,63 @@ proptest! {
     fn golden_files_never_panic_the_parser(text in "(inputs_sha256|fuel|status|stdout|stderr|removed|files|base64|symlink|directory|true|\\[|\\]|=|\"|[a-z0-9]|\\n| |\\{|\\}|,|-){0,120}") {
         let _ = Golden::parse(&text);
     }
+}
+
+/// A task whose reference is the hostile guest itself, for `mirror exec` probes.
+fn hostile_reference_task(dir: &Path) {
+    let hostile = std::fs::read(guest("hostile")).unwrap();
+    write_task(dir, "hostile", &hostile, "\n[limits]\nfile_bytes_written = 1048576\n", &[]);
+}
+
+/// A host that reuses freed inodes (ext4) and one that does not (tmpfs) give a guest that
+/// creates, stats and removes files the same numbers, all different.
+#[test]
+fn inode_numbers_are_the_same_on_every_file_system() {
+    let temp = tempfile::tempdir().unwrap();
+    let task = temp.path().join("hostile");
+    hostile_reference_task(&task);
+    let on_disk = tempfile::tempdir().unwrap();
+    let mut scratch_parents = vec![on_disk.path().to_path_buf()];
+    let in_memory = Path::new("/dev/shm");
+    let in_memory = in_memory.is_dir().then(|| tempfile::tempdir_in(in_memory).unwrap());
+    scratch_parents.extend(in_memory.iter().map(|dir| dir.path().to_path_buf()));
+    for parent in &scratch_parents {
+        let output = run(mirror().env("TMPDIR", parent).args(["exec", task.to_str().unwrap(), "--", "inodes"]), b"");
+        assert_code(&output, 0);
+        assert_eq!(text(&output.stdout), "first 1, second 2, third 3, dir 4\n", "scratch under {}", parent.display());
+    }
+}
+
+/// A full disk under TMPDIR is the host's fault: mirror says so and exits 2, where a guest
+/// would otherwise see `ENOSPC` for a write within its budget and fail the case.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_disk_under_tmpdir_is_a_host_error() {
+    let temp = tempfile::tempdir().unwrap();
+    let task = temp.path().join("hostile");
+    hostile_reference_task(&task);
+    let small = temp.path().join("small-tmp");
+    std::fs::create_dir(&small).unwrap();
+    let probe = std::process::Command::new("bwrap")
+        .args(["--dev-bind", "/", "/", "--size", "262144", "--tmpfs"])
+        .arg(&small)
+        .arg("true")
+        .status();
+    if !probe.is_ok_and(|status| status.success()) {
+        eprintln!("skipped: bubblewrap cannot mount a small tmpfs here");
+        return;
+    }
+    let mut command = std::process::Command::new("bwrap");
+    command
+        .args(["--dev-bind", "/", "/", "--size", "262144", "--tmpfs"])
+        .arg(&small)
+        .arg(env!("CARGO_BIN_EXE_mirror"))
+        .args(["exec", task.to_str().unwrap(), "--", "bytes"])
+        .current_dir(root())
+        .env("MIRROR_CACHE_DIR", cache_dir())
+        .env("TMPDIR", &small);
+    let output = run(&mut command, b"");
+    assert_code(&output, 2);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("the file system holding the scratch directory is full"), "{stderr}");
 }

@@ -9,7 +9,7 @@ use mirror::sandbox::{Invocation, Limits, Program, RunOutput, Sandbox, Scratch};
 use mirror::shell::run::{Resolve, Shell};
 
 fn sandbox() -> Sandbox {
-    Sandbox::new(2, Some(support::cache_dir())).expect("sandbox")
+    Sandbox::new(2, Some(support::module_cache())).expect("sandbox")
 }
 
 fn hostile(sandbox: &Sandbox) -> Program {
@@ -17,8 +17,18 @@ fn hostile(sandbox: &Sandbox) -> Program {
 }
 
 fn run_with(sandbox: &Sandbox, program: &Program, args: &[&str], limits: &Limits) -> (RunOutput, Scratch) {
+    run_on(sandbox, program, args, limits, &BTreeMap::new())
+}
+
+fn run_on(
+    sandbox: &Sandbox,
+    program: &Program,
+    args: &[&str],
+    limits: &Limits,
+    inputs: &BTreeMap<String, Vec<u8>>,
+) -> (RunOutput, Scratch) {
     let argv: Vec<String> = std::iter::once("hostile").chain(args.iter().copied()).map(String::from).collect();
-    let mut scratch = Scratch::new(&BTreeMap::new()).expect("scratch");
+    let mut scratch = Scratch::new(inputs).expect("scratch");
     let invocation = Invocation { args: &argv, env: &[], stdin: b"some input\n", stderr_joins_stdout: false, limits };
     let output = sandbox.run(program, &invocation, scratch.path()).expect("run");
     (output, scratch)
@@ -112,6 +122,25 @@ fn flooding_a_stream_is_an_output_limit_cut_at_the_cap() {
     assert_eq!(output.stderr.len(), limits.stderr_bytes);
 }
 
+/// A stream flood, a file flood and a byte flood each end the guest at the call that went
+/// past the cap: the verdict is decided, so it spends no more fuel.
+#[test]
+fn a_guest_past_a_cap_is_stopped_at_once() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = small_limits();
+    for (mode, ended) in [
+        ("stdout", Termination::OutputExceeded(Stream::Stdout)),
+        ("stderr", Termination::OutputExceeded(Stream::Stderr)),
+        ("files", Termination::FilesExceeded),
+        ("bytes", Termination::FilesExceeded),
+    ] {
+        let (output, _) = run_with(&sandbox, &program, &[mode], &limits);
+        assert_eq!(output.termination, ended, "{mode}");
+        assert!(output.fuel_used < limits.fuel / 10, "{mode}: ran on for {} fuel", output.fuel_used);
+    }
+}
+
 #[test]
 fn creating_files_past_the_cap_is_refused_and_reported() {
     let sandbox = sandbox();
@@ -119,8 +148,97 @@ fn creating_files_past_the_cap_is_refused_and_reported() {
     let limits = small_limits();
     let (output, mut scratch) = run_with(&sandbox, &program, &["files"], &limits);
     assert_eq!(output.termination, Termination::FilesExceeded);
-    assert_eq!(output.stdout, format!("could not create file {}\n", limits.files_created).into_bytes());
+    assert!(output.stdout.is_empty(), "stopped before it could say anything");
     assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), limits.files_created as usize);
+}
+
+/// One byte written far past the end of a file, by a seek or by `fd_pwrite`, is charged as
+/// the file's whole apparent size: the host would read all of it back.
+#[test]
+fn a_sparse_file_is_charged_its_apparent_size() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = small_limits();
+    let (output, mut scratch) = run_with(&sandbox, &program, &["sparse", "65536"], &limits);
+    assert_eq!(output.termination, Termination::FilesExceeded);
+    assert!(output.stdout.is_empty(), "stopped at the first write: {}", support::text(&output.stdout));
+    let cap = scratch.read_back_cap(limits.file_bytes_written);
+    assert!(scratch.changes(cap).expect("read back").is_some(), "what is left is within the read-back cap");
+}
+
+/// Sixteen files grown to 64 MiB without a write are 1 GiB to read back, not one budget's worth.
+#[test]
+fn growing_a_file_without_writing_is_charged() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = Limits { file_bytes_written: 64 << 20, ..small_limits() };
+    let (output, _) = run_with(&sandbox, &program, &["grow"], &limits);
+    assert_eq!(output.termination, Termination::FilesExceeded);
+}
+
+/// Each hard link is read back as a file of its own, so each is charged the file's size.
+#[test]
+fn hard_links_are_charged_as_what_they_read_back() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = small_limits();
+    let (output, _) = run_with(&sandbox, &program, &["links", "512", "3"], &limits);
+    assert_eq!(output.termination, Termination::FilesExceeded);
+    let (output, _) = run_with(&sandbox, &program, &["links", "200", "3"], &limits);
+    assert_eq!(output.stdout, b"made 3 links\n", "four names of 200 KiB fit in 1 MiB");
+}
+
+/// A guest that holds every descriptor it can gets `EMFILE` at the same count on every host.
+#[test]
+fn open_descriptors_are_capped_with_emfile() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let (output, _) = run_with(&sandbox, &program, &["descriptors"], &small_limits());
+    let opened = mirror::sandbox::MAX_OPEN_DESCRIPTORS - 5;
+    assert_eq!(support::text(&output.stdout), format!("opened {opened}, then error Some(33)\n"));
+}
+
+#[test]
+fn a_symlink_target_no_platform_can_hold_is_refused() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    for (target, errno) in [("bad:name", 25), ("sub/NUL", 25), ("../fine/name.txt", 0)] {
+        let (output, _) = run_with(&sandbox, &program, &["symlink-target", target], &small_limits());
+        assert_eq!(support::text(&output.stdout), format!("symlink -> {target}: errno {errno}\n"));
+    }
+}
+
+/// Forty nested directories with 255-byte names get read back (relative to the scratch
+/// directory, one name at a time) like any other tree.
+#[test]
+fn a_tree_deeper_than_any_host_path_is_read_back() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let limits = Limits { files_created: 50, ..small_limits() };
+    let (output, mut scratch) = run_with(&sandbox, &program, &["deep"], &limits);
+    assert_eq!(output.stdout, b"made a tree 40 deep\n");
+    let cap = scratch.read_back_cap(limits.file_bytes_written);
+    let changes = scratch.changes(cap).expect("a deep tree reads back").expect("within the cap");
+    let leaf = format!("{}/leaf.txt", vec!["d".repeat(255); 40].join("/"));
+    assert!(changes.written.contains_key(&leaf), "{:?}", changes.written.keys().collect::<Vec<_>>());
+}
+
+/// Times a program sets are kept and reported back; new and changed files get the case's
+/// file clock, which moves 1 µs per change; files the case did not touch keep the fixed instant.
+#[test]
+fn file_times_are_kept_as_set_and_move_with_each_change() {
+    let sandbox = sandbox();
+    let program = hostile(&sandbox);
+    let inputs = BTreeMap::from([("input.txt".to_string(), b"in".to_vec())]);
+    let (output, _) = run_on(&sandbox, &program, &["times"], &small_limits(), &inputs);
+    assert_eq!(
+        support::text(&output.stdout),
+        "input.txt: modified 1000000000.000000000 accessed 1000000000.000000000\n\
+         new.txt: modified 1000000000.000002000 accessed 1000000000.000001000\n\
+         newer.txt: modified 1000000000.000004000 accessed 1000000000.000003000\n\
+         new.txt: modified 1234567890.000000005 accessed 42.000000000\n\
+         input.txt: modified 7.000000000 accessed 1000000000.000000000\n"
+    );
 }
 
 #[test]
@@ -177,7 +295,8 @@ impl Resolve for HostileLine {
 
 fn run_line(sandbox: &Sandbox, programs: &HostileLine, line: &str, limits: &Limits) -> RunOutput {
     let mut scratch = Scratch::new(&BTreeMap::new()).expect("scratch");
-    let shell = Shell { sandbox, programs, env: &[], limits, scratch: scratch.path() };
+    let read_cap = scratch.read_back_cap(limits.file_bytes_written);
+    let shell = Shell { sandbox, programs, env: &[], limits, scratch: scratch.path(), read_cap };
     shell.run(&mirror::shell::parse(line).expect("line parses"), b"").expect("line runs")
 }
 

@@ -232,3 +232,146 @@ fn completions_and_help_with_examples() {
         assert!(text(&output.stdout).contains("Examples:"), "{command:?}");
     }
 }
+
+/// A copy of textstat with a case whose output is terminal escapes, and a golden that
+/// expects other output, so that the escapes show in its diff.
+fn task_printing_escapes() -> (tempfile::TempDir, std::path::PathBuf) {
+    let (temp, task) = copy_task("textstat");
+    let escapes = r"\033[2J\033]0;owned\007\033]52;c;cHduZWQ=\007\033[32mtextstat: 86 passed, 0 failed\033[0m\r\n";
+    std::fs::write(
+        task.join("tests/visible/escapes.toml"),
+        format!("cmd = \"printf '{}'\"\n", escapes.replace('\\', "\\\\")),
+    )
+    .unwrap();
+    assert_code(&mirror_run(&["record", path_arg(&task)]), 0);
+    let golden_path = task.join("tests/visible/escapes.golden.toml");
+    let golden = std::fs::read_to_string(&golden_path).unwrap();
+    let (start, end) = (golden.find("\nstdout = ").unwrap(), golden.find("\nstderr = ").unwrap());
+    std::fs::write(&golden_path, format!("{}\nstdout = \"plain\\n\"{}", &golden[..start], &golden[end..])).unwrap();
+    (temp, task)
+}
+
+#[test]
+fn candidate_output_reaches_the_terminal_escaped_and_the_reports_whole() {
+    let (temp, task) = task_printing_escapes();
+    let json = temp.path().join("r.json");
+    let junit = temp.path().join("r.xml");
+    let output = mirror_run(&[
+        "test",
+        path_arg(&task),
+        "--candidate",
+        "tasks-wasm/textstat/reference.wasm",
+        "--filter",
+        "escapes",
+        "--json",
+        path_arg(&json),
+        "--junit",
+        path_arg(&junit),
+    ]);
+    assert_code(&output, 1);
+    let shown = text(&output.stdout);
+    assert!(!shown.contains(['\x1b', '\x07', '\r']), "no control character reaches the terminal:\n{shown:?}");
+    assert!(shown.contains(r"+\x1b[2J\x1b]0;owned\x07\x1b]52;c;cHduZWQ=\x07\x1b[32mtextstat: 86 passed"), "{shown}");
+    let report = read_json(&json);
+    let stdout = report["cases"][0]["actual"]["stdout"]["text"].as_str().unwrap();
+    assert!(stdout.starts_with("\x1b[2J\x1b]0;owned\x07"), "the JSON report keeps the bytes: {stdout:?}");
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    assert!(!junit.contains(['\x1b', '\x07']) && junit.contains(r"\x1b]52;c;"), "{junit}");
+
+    let toml = std::fs::read_to_string(task.join("task.toml")).unwrap();
+    let toml = toml.replacen("description = \"", "description = \"\\u001b]0;owned\\u0007", 1);
+    std::fs::write(task.join("task.toml"), toml).unwrap();
+    let shown = text(&mirror_run(&["show", path_arg(&task)]).stdout);
+    assert!(shown.contains(r"description: \x1b]0;owned\x07Text statistics"), "{shown}");
+}
+
+#[test]
+fn a_flooding_candidate_gives_a_bounded_report_whose_digest_covers_every_byte() {
+    use sha2::Digest;
+    let temp = tempfile::tempdir().unwrap();
+    let task = temp.path().join("flood");
+    let calm = std::fs::read(guest("calm")).unwrap();
+    let cases: Vec<(String, String)> =
+        (0..4).map(|i| (format!("flood-{i}"), "cmd = \"hostile stdout\"\n".into())).collect();
+    let cases: Vec<(&str, &str, &str)> =
+        cases.iter().map(|(id, case)| ("visible", id.as_str(), case.as_str())).collect();
+    write_task(&task, "hostile", &calm, "\n[limits]\nfuel = 300_000_000\nstdout_bytes = 4194304\n", &cases);
+    assert_code(&mirror_run(&["record", path_arg(&task)]), 0);
+    let json = temp.path().join("r.json");
+    let output =
+        mirror_run(&["test", path_arg(&task), "--candidate", path_arg(&guest("hostile")), "--json", path_arg(&json)]);
+    assert_code(&output, 1);
+    let size = std::fs::metadata(&json).unwrap().len();
+    assert!(size < 4 * 100_000, "4 cases of 4 MiB each make a {size}-byte report");
+    let flood: Vec<u8> = [[b'x'; 1023].as_slice(), b"\n"].concat().repeat(4096);
+    let report = read_json(&json);
+    let stdout = &report["cases"][0]["actual"]["stdout"];
+    assert_eq!(stdout["length"], 4 << 20);
+    assert_eq!(stdout["text"].as_str().unwrap().as_bytes(), &flood[..64 << 10]);
+    let sha: String = sha2::Sha256::digest(&flood).iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(stdout["sha256"], sha);
+    assert!(text(&output.stdout).contains("output-limit 4"), "{}", text(&output.stdout));
+}
+
+#[test]
+fn merge_refuses_a_report_of_another_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.json");
+    test_imperfect(&["--filter", "count-one", "--json", path_arg(&file)]);
+    let old = std::fs::read_to_string(&file).unwrap().replacen("\"version\": 3", "\"version\": 2", 1);
+    std::fs::write(&file, old).unwrap();
+    let output = mirror_run(&["merge", path_arg(&file)]);
+    assert_code(&output, 2);
+    assert!(text(&output.stderr).contains("report version 2; this Mirror reads mirror-report version 3 only"));
+}
+
+mod digests {
+    use mirror::outcome::{Entry, FileChanges, Outcome, Termination};
+    use mirror::report::{CaseInfo, CaseReport};
+    use mirror::task::{Golden, Split};
+
+    fn digest(stdout: &[u8], file: Option<Entry>) -> [u8; 32] {
+        let info = CaseInfo {
+            id: "c".into(),
+            split: Split::Visible,
+            file: String::new(),
+            cmd: String::new(),
+            duals: Vec::new(),
+        };
+        let mut files = FileChanges::default();
+        files.written.extend(file.map(|entry| ("x".to_string(), entry)));
+        let actual = Outcome {
+            termination: Termination::Exited(0),
+            stdout: stdout.to_vec(),
+            stderr: Vec::new(),
+            files,
+            fuel: 0,
+        };
+        let golden = Golden {
+            inputs_sha256: String::new(),
+            fuel: 0,
+            status: 0,
+            stdout: Vec::new(),
+            stderr: Vec::new(),
+            files: FileChanges::default(),
+            origin: None,
+        };
+        CaseReport::new(info, actual, golden, &mirror::verdict::Rules::default(), false).digest
+    }
+
+    #[test]
+    fn no_file_content_digests_like_a_directory_or_a_symlink() {
+        let file = |content: &str| Some(Entry::File(content.as_bytes().to_vec()));
+        assert_ne!(digest(b"", file("directory")), digest(b"", Some(Entry::Directory)));
+        assert_ne!(digest(b"", file("symlink:target")), digest(b"", Some(Entry::Symlink("target".into()))));
+        assert_ne!(digest(b"", file("")), digest(b"", None));
+    }
+
+    #[test]
+    fn the_digest_covers_bytes_past_what_a_report_keeps() {
+        let mut long = vec![b'a'; 1 << 20];
+        let before = digest(&long, None);
+        *long.last_mut().unwrap() = b'b';
+        assert_ne!(digest(&long, None), before);
+    }
+}

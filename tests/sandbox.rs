@@ -58,7 +58,10 @@ fn what_the_probe_observes_is_fixed() {
         "preopen fd 3: \"/\"",
         "preopen fd 4: \".\"",
         "dev 0 ino 2 nlink 1",
-        "atim 1000000000000000000 mtim 1000000000000000000 ctim 1000000000000000000",
+        // The probe's third change creates made/deeper/new.txt, its fourth writes it: the
+        // file clock moves 1 µs per change from the fixed instant.
+        "new.txt: type FileType { is_file: true, is_dir: false, is_symlink: false, .. } len 21 modified Some(1000000000.000004s) accessed Some(1000000000.000003s)",
+        "atim 1000000000000003000 mtim 1000000000000004000 ctim 1000000000000004000",
     ] {
         assert!(seen.contains(expected), "missing {expected:?} in\n{seen}");
     }

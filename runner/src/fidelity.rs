@@ -1,9 +1,11 @@
 //! Fidelity: how closely the WASI reference behaves like a native build of the same program.
 //!
 //! Each case runs natively in a fresh scratch directory, through the host's `sh` with the
-//! native program first on `PATH` and an environment of only `PATH` and the task's `[env]`,
-//! and its status, stdout, stderr and files are compared with the golden the WASI reference
-//! recorded. Differences are grouped by cause.
+//! native program first on `PATH` and an environment of only `PATH` and the case's env (the
+//! task's `[env]` and its own), and its status, stdout, stderr and files are compared with the
+//! golden the WASI reference recorded, under the task's comparison rules. Differences are
+//! grouped by cause; [`classify`] also explains where a WASI reference differs from goldens
+//! recorded natively elsewhere (an imported MirrorCode gold file).
 
 use std::io::Write;
 use std::path::Path;
@@ -11,10 +13,10 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result};
 
-use crate::outcome::FileChanges;
+use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::sandbox::Scratch;
 use crate::task::{Case, Golden, Task};
-use crate::verdict::{differing, Aspect};
+use crate::verdict::{compare, compare_stream, Aspect, Rules};
 
 /// Why a native run differs from the golden.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,6 +29,8 @@ pub enum Cause {
     ErrorText,
     /// The exit status differs (a panic is a trap in WASI, status 101 natively).
     Status,
+    /// One side did not exit: a trap or a limit under WASI (a signal or a timeout natively).
+    Termination,
     /// Anything else.
     Other,
 }
@@ -39,22 +43,15 @@ impl Cause {
             Cause::ProgramName => "the program's name (argv[0] or its path)",
             Cause::ErrorText => "stderr wording only",
             Cause::Status => "exit status",
+            Cause::Termination => "a trap or a limit (the WASI run did not exit)",
             Cause::Other => "other output",
         }
     }
 }
 
-/// A native run's observable behaviour.
-pub struct NativeRun {
-    pub status: u32,
-    pub stdout: Vec<u8>,
-    pub stderr: Vec<u8>,
-    pub files: FileChanges,
-}
-
-/// Runs `case` natively with `bin_dir` (holding the native program under the task's program
-/// name) first on `PATH`.
-pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<NativeRun> {
+/// Runs `case` of `task` natively with `bin_dir` (holding the native program under the task's
+/// program name) first on `PATH`; its fuel is 0, as nothing meters it.
+pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<Outcome> {
     let mut scratch = Scratch::new(&case.files)?;
     let path = format!("{}:/usr/local/bin:/usr/bin:/bin", bin_dir.display());
     let mut child = Command::new("sh")
@@ -63,7 +60,7 @@ pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<NativeRun>
         .current_dir(scratch.path())
         .env_clear()
         .env("PATH", path)
-        .envs(task.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .envs(case.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -78,7 +75,22 @@ pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<NativeRun>
     let output = child.wait_with_output().context("cannot wait for sh")?;
     let _ = writer.join();
     let status = output.status.code().map(|c| c as u32).unwrap_or(128 + signal(&output.status));
-    Ok(NativeRun { status, stdout: output.stdout, stderr: output.stderr, files: scratch.changes()? })
+    let files = native_changes(&mut scratch, task)?;
+    Ok(Outcome {
+        termination: Termination::Exited(status),
+        stdout: output.stdout,
+        stderr: output.stderr,
+        files,
+        fuel: 0,
+    })
+}
+
+/// What the native run left, read back within the same cap as a sandboxed run's.
+fn native_changes(scratch: &mut Scratch, task: &Task) -> Result<FileChanges> {
+    let cap = scratch.read_back_cap(task.limits.file_bytes_written);
+    scratch
+        .changes(cap)?
+        .with_context(|| format!("the native run left more than the {cap} bytes of files Mirror reads back"))
 }
 
 #[cfg(unix)]
@@ -91,35 +103,60 @@ fn signal(_: &std::process::ExitStatus) -> u32 {
     0
 }
 
-/// `None` when the native run matches the golden exactly, else the likeliest cause.
-pub fn compare(golden: &Golden, native: &NativeRun, program: &str, bin_dir: &Path) -> Option<Cause> {
-    let differs = differing(golden, native.status, &native.stdout, &native.stderr, &native.files);
+/// `None` when `actual` matches `expected` under `rules`, else the likeliest cause. Either
+/// side may be the native one: the causes are symmetric.
+pub fn classify(expected: &Golden, actual: &Outcome, rules: &Rules, program: &str) -> Option<Cause> {
+    let Termination::Exited(status) = actual.termination else { return Some(Cause::Termination) };
+    let differs = compare(expected, status, &actual.stdout, &actual.stderr, &actual.files, rules).differs;
     if differs.is_empty() {
         return None;
     }
     let files_same = !differs.contains(&Aspect::Files);
-    let texts = [(&golden.stdout, &native.stdout), (&golden.stderr, &native.stderr)];
+    let status_same = !differs.contains(&Aspect::Status);
+    let texts = [(&expected.stdout, &actual.stdout), (&expected.stderr, &actual.stderr)];
     let equal_after = |normalize: &dyn Fn(&str) -> String| {
-        golden.status == native.status
+        status_same
             && files_same
-            && texts
-                .iter()
-                .all(|(a, b)| normalize(&String::from_utf8_lossy(a)) == normalize(&String::from_utf8_lossy(b)))
+            && texts.iter().all(|(a, b)| {
+                let (a, b) = (normalize(&String::from_utf8_lossy(a)), normalize(&String::from_utf8_lossy(b)));
+                compare_stream(a.as_bytes(), b.as_bytes(), rules).is_some()
+            })
     };
     if equal_after(&without_errno) {
         return Some(Cause::ErrnoNumbers);
     }
-    let native_path = bin_dir.join(program).to_string_lossy().into_owned();
-    if equal_after(&|text: &str| without_errno(&text.replace(&native_path, program))) {
+    if equal_after(&|text: &str| without_errno(&without_program_paths(text, program))) {
         return Some(Cause::ProgramName);
     }
     if differs == [Aspect::Stderr] {
         return Some(Cause::ErrorText);
     }
-    if differs.contains(&Aspect::Status) {
+    if !status_same {
         return Some(Cause::Status);
     }
     Some(Cause::Other)
+}
+
+/// `text` with every absolute path that ends in `/program` shortened to `program`, as a
+/// program that names itself by argv[0] prints it.
+fn without_program_paths(text: &str, program: &str) -> String {
+    let needle = format!("/{program}");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&needle) {
+        let end = at + needle.len();
+        let bounded = !rest[end..].starts_with(|c: char| c.is_alphanumeric() || "-_./".contains(c));
+        let start = rest[..at].rfind(|c: char| c.is_whitespace() || "\"'`(:=".contains(c)).map_or(0, |i| i + 1);
+        if bounded && rest[start..].starts_with('/') {
+            out.push_str(&rest[..start]);
+            out.push_str(program);
+        } else {
+            out.push_str(&rest[..end]);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text` with every `os error N` number blanked.
@@ -144,5 +181,12 @@ mod tests {
     fn blanks_os_error_numbers() {
         assert_eq!(without_errno("x (os error 44) y (os error 2)"), "x (os error N) y (os error N)");
         assert_eq!(without_errno("no errors"), "no errors");
+    }
+
+    #[test]
+    fn shortens_paths_to_the_program_only() {
+        assert_eq!(without_program_paths("/tmp/x/bin/choose: bad", "choose"), "choose: bad");
+        assert_eq!(without_program_paths("usage: '/usr/bin/choose' -f", "choose"), "usage: 'choose' -f");
+        assert_eq!(without_program_paths("a/choose /x/chooser x/choose", "choose"), "a/choose /x/chooser x/choose");
     }
 }

@@ -10,6 +10,7 @@ pub mod build;
 pub mod cache;
 pub mod fidelity;
 pub mod files;
+pub mod mirrorcode;
 pub mod oracle;
 pub mod outcome;
 pub mod parallel;

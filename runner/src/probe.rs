@@ -80,9 +80,10 @@ impl Probe {
                 };
                 sandbox.run(programs.program(), &invocation, scratch.path())?
             }
-            Command::Sh(script) => programs.shell(sandbox, scratch.path()).run(script, &self.stdin)?,
+            Command::Sh(script) => programs.shell(sandbox, scratch, &task.env).run(script, &self.stdin)?,
         };
-        let files = scratch.changes().context("cannot read back the files the probe left")?;
-        Ok(Outcome { termination: run.termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
+        let (termination, files) = crate::suite::read_back(scratch, &task.limits, run.termination)
+            .context("cannot read back the files the probe left")?;
+        Ok(Outcome { termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
     }
 }

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 
-use crate::outcome::Outcome;
+use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::parallel;
-use crate::sandbox::{Program, Sandbox, Scratch};
+use crate::sandbox::{Limits, Program, Sandbox, Scratch};
 use crate::shell::run::{Resolve, Shell};
 use crate::task::{Case, Task};
 
@@ -49,9 +49,16 @@ impl<'a> Programs<'a> {
         self.program
     }
 
-    /// A shell that runs lines with these programs in `scratch`.
-    pub fn shell<'s>(&'s self, sandbox: &'s Sandbox, scratch: &'s std::path::Path) -> Shell<'s> {
-        Shell { sandbox, programs: self, env: &self.task.env, limits: &self.task.limits, scratch }
+    /// A shell that runs lines with these programs in `scratch`, in the environment `env`.
+    pub fn shell<'s>(
+        &'s self,
+        sandbox: &'s Sandbox,
+        scratch: &'s mut Scratch,
+        env: &'s [(String, String)],
+    ) -> Shell<'s> {
+        let limits = &self.task.limits;
+        let read_cap = scratch.read_back_cap(limits.file_bytes_written);
+        Shell { sandbox, programs: self, env, limits, scratch: scratch.path(), read_cap }
     }
 }
 
@@ -74,11 +81,26 @@ impl Resolve for Programs<'_> {
 pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch: &mut Scratch) -> Result<Outcome> {
     scratch.prepare(&case.files).with_context(|| format!("case {}", case.name()))?;
     let run = programs
-        .shell(sandbox, scratch.path())
+        .shell(sandbox, scratch, &case.env)
         .run(&case.script, &case.stdin)
         .with_context(|| format!("case {}", case.name()))?;
-    let files = scratch.changes().with_context(|| format!("case {}: cannot read back its files", case.name()))?;
-    Ok(Outcome { termination: run.termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
+    let (termination, files) = read_back(scratch, &programs.task.limits, run.termination)
+        .with_context(|| format!("case {}: cannot read back its files", case.name()))?;
+    Ok(Outcome { termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
+}
+
+/// What a run that ended with `termination` left in `scratch`, read back within `limits`:
+/// more than a run may leave (hard links, say) ends it as over its limit.
+pub fn read_back(
+    scratch: &mut Scratch,
+    limits: &Limits,
+    termination: Termination,
+) -> Result<(Termination, FileChanges)> {
+    let cap = scratch.read_back_cap(limits.file_bytes_written);
+    Ok(match scratch.changes(cap)? {
+        Some(files) => (termination, files),
+        None => (Termination::FilesExceeded, FileChanges::default()),
+    })
 }
 
 /// Runs every case on up to `jobs` threads, each with a scratch directory of its own. The
@@ -101,7 +123,13 @@ pub fn load_reference(sandbox: &Sandbox, task: &Task, replacement: Option<&std::
         Some(path) => path,
         None => task.reference.module()?,
     };
-    let program = sandbox.load(path).with_context(|| format!("reference of task {}", task.name))?;
+    let program = match replacement {
+        Some(path) => sandbox.load(path),
+        None => task
+            .read_reference()
+            .and_then(|bytes| sandbox.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))),
+    }
+    .with_context(|| format!("reference of task {}", task.name))?;
     if replacement.is_none() && program.sha256() != task.reference.sha256 {
         anyhow::bail!(
             "reference module {} has sha256 {}, but task.toml pins {}",

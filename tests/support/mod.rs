@@ -47,7 +47,11 @@ fn own_target_dir() -> PathBuf {
 /// A `mirror` command run from the workspace root, with a private module cache.
 pub fn mirror() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mirror"));
-    command.current_dir(root()).env("MIRROR_CACHE_DIR", cache_dir()).env_remove("MIRROR_TASKS_DIR");
+    command
+        .current_dir(root())
+        .env("MIRROR_CACHE_DIR", cache_dir())
+        .env("MIRROR_CACHE_KEY", cache_key_path())
+        .env_remove("MIRROR_TASKS_DIR");
     command
 }
 
@@ -55,6 +59,17 @@ pub fn mirror() -> Command {
 /// tools module takes seconds, loading it a millisecond.
 pub fn cache_dir() -> PathBuf {
     own_target_dir().join("test-module-cache")
+}
+
+/// The key that seals the shared cache, outside it as Mirror requires.
+pub fn cache_key_path() -> PathBuf {
+    own_target_dir().join("test-cache.key")
+}
+
+/// The shared compiled-module cache, for tests that make a sandbox themselves.
+pub fn module_cache() -> mirror::cache::CacheDir {
+    let key = mirror::cache::CacheKey::load_or_create(&cache_key_path()).expect("test cache key");
+    mirror::cache::modules(&mirror::cache::CacheDir { path: cache_dir(), key })
 }
 
 /// Runs `command` with `stdin`, returning its output.
@@ -86,6 +101,15 @@ pub fn assert_code(output: &Output, expected: i32) {
     );
 }
 
+/// Writes `files` (relative path, contents) under `dir`, with their directories.
+pub fn write_files(dir: &Path, files: &[(&str, &str)]) {
+    for (name, content) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("a file has a parent")).expect("create dir");
+        std::fs::write(path, content).expect("write file");
+    }
+}
+
 /// A copy of the bundled task `name` in a fresh temporary directory.
 pub fn copy_task(name: &str) -> (tempfile::TempDir, PathBuf) {
     let temp = tempfile::tempdir().expect("temp dir");
@@ -107,18 +131,25 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// Every file under `dir` with its contents, for before/after comparisons.
+/// Every entry under `dir` with its contents (a symlink's target, nothing for a FIFO or
+/// device), for before/after comparisons.
 pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).expect("read dir") {
             let path = entry.expect("entry").path();
-            if path.is_dir() {
+            let kind = std::fs::symlink_metadata(&path).expect("stat").file_type();
+            if kind.is_dir() {
                 stack.push(path);
-            } else {
+            } else if kind.is_symlink() {
+                let target = std::fs::read_link(&path).expect("read link");
+                files.push((path, target.into_os_string().into_encoded_bytes()));
+            } else if kind.is_file() {
                 let bytes = std::fs::read(&path).expect("read");
                 files.push((path, bytes));
+            } else {
+                files.push((path, Vec::new()));
             }
         }
     }
@@ -148,4 +179,24 @@ pub fn write_task(dir: &Path, program: &str, module: &[u8], extra_toml: &str, ca
 /// The JSON report a `mirror test --json` run wrote.
 pub fn read_json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).expect("report written")).expect("report is JSON")
+}
+
+/// A stdout whose reader is gone, as when `mirror list | head -1` has read its line: every
+/// write fails with a broken pipe.
+#[cfg(unix)]
+pub fn closed_stdout() -> Stdio {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: `pipe` fills two new descriptors, each then owned exactly once.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0, "pipe");
+    drop(unsafe { std::fs::File::from_raw_fd(fds[0]) });
+    unsafe { Stdio::from_raw_fd(fds[1]) }
+}
+
+/// Makes a FIFO at `path`, which blocks whoever opens it for reading until a writer comes.
+#[cfg(unix)]
+pub fn make_fifo(path: &Path) {
+    let name = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("no NUL in the path");
+    // SAFETY: `name` is a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
 }

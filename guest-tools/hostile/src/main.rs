@@ -21,6 +21,14 @@ fn main() {
         "stdin" => read_stdin_twice(),
         "close-stdio" => close_stdio(),
         "host-calls" => host_calls_forever(),
+        "sparse" => sparse(args.get(1).map_or(1 << 30, |kib| kib.parse::<u64>().expect("sparse KIB") << 10)),
+        "grow" => grow(),
+        "links" => links(args[1].parse().expect("links KIB"), args[2].parse().expect("links COUNT")),
+        "descriptors" => hold_descriptors(),
+        "inodes" => inodes(),
+        "deep" => deep_tree(),
+        "times" => times(),
+        "symlink-target" => symlink_target(args.get(1).map_or("bad:name", String::as_str)),
         other => {
             eprintln!("hostile: unknown mode {other}");
             std::process::exit(2);
@@ -110,6 +118,164 @@ fn close_stdio() {
 #[link(wasm_import_module = "wasi_snapshot_preview1")]
 extern "C" {
     fn fd_readdir(fd: i32, buf: *mut u8, buf_len: usize, cookie: u64, used: *mut usize) -> i32;
+    fn fd_pwrite(fd: i32, iovs: *const [usize; 2], count: usize, offset: u64, written: *mut usize) -> i32;
+    fn path_create_directory(fd: i32, path: *const u8, path_len: usize) -> i32;
+    #[allow(clippy::too_many_arguments)]
+    fn path_open(
+        fd: i32,
+        dirflags: u32,
+        path: *const u8,
+        path_len: usize,
+        oflags: u16,
+        rights_base: u64,
+        rights_inheriting: u64,
+        fdflags: u16,
+        opened: *mut i32,
+    ) -> i32;
+    fn path_filestat_get(fd: i32, flags: u32, path: *const u8, path_len: usize, stat: *mut [u8; 64]) -> i32;
+    #[allow(clippy::too_many_arguments)]
+    fn path_filestat_set_times(
+        fd: i32,
+        flags: u32,
+        path: *const u8,
+        path_len: usize,
+        atim: u64,
+        mtim: u64,
+        fst_flags: u16,
+    ) -> i32;
+    fn path_symlink(old: *const u8, old_len: usize, fd: i32, new: *const u8, new_len: usize) -> i32;
+}
+
+/// The first preopened directory, the scratch directory.
+const PREOPEN: i32 = 3;
+
+/// Every right preview1 defines.
+const ALL_RIGHTS: u64 = (1 << 29) - 1;
+/// Every right but reading and writing, which wasmtime-wasi refuses for a directory.
+const DIRECTORY_RIGHTS: u64 = ALL_RIGHTS & !(1 << 1) & !(1 << 6);
+
+/// One byte written `bytes` past the start of a new file: a file of that apparent size
+/// that costs the host nothing. Once by a seek and a write, once by `fd_pwrite`.
+fn sparse(bytes: u64) {
+    use std::io::{Seek, SeekFrom};
+    use std::os::fd::AsRawFd;
+    let mut file = std::fs::File::create("seek.bin").expect("create seek.bin");
+    let sought = file.seek(SeekFrom::Start(bytes)).and_then(|_| file.write_all(b"x"));
+    println!("seek and write: {sought:?}");
+    let file = std::fs::File::create("pwrite.bin").expect("create pwrite.bin");
+    let iov = [b"x".as_ptr() as usize, 1];
+    let mut written = 0;
+    // SAFETY: the iovec and `written` outlive the call.
+    let errno = unsafe { fd_pwrite(file.as_raw_fd(), &iov, 1, bytes, &mut written) };
+    println!("pwrite: errno {errno}, {written} written");
+}
+
+/// Sixteen files of 64 MiB each, made by growing them without writing.
+fn grow() {
+    let grown = (0..16)
+        .take_while(|i| std::fs::File::create(format!("grown-{i}")).and_then(|f| f.set_len(64 << 20)).is_ok())
+        .count();
+    println!("grew {grown} files");
+}
+
+/// A file of `kib` KiB and `count` hard links to it.
+fn links(kib: usize, count: usize) {
+    std::fs::write("linked", vec![b'l'; kib << 10]).expect("write the linked file");
+    let made = (0..count).take_while(|i| std::fs::hard_link("linked", format!("link-{i}")).is_ok()).count();
+    println!("made {made} links");
+}
+
+/// Opens one file again and again, holding every descriptor, until an open fails.
+fn hold_descriptors() {
+    std::fs::write("held", "x").expect("create held");
+    let mut held = Vec::new();
+    let error = loop {
+        match std::fs::File::open("held") {
+            Ok(file) => held.push(file),
+            Err(err) => break err,
+        }
+    };
+    println!("opened {}, then error {:?}", held.len(), error.raw_os_error());
+}
+
+/// The inode number preview1 reports for `path`.
+fn inode(path: &str) -> u64 {
+    let mut stat = [0u8; 64];
+    // SAFETY: the path and the stat buffer outlive the call.
+    let errno = unsafe { path_filestat_get(PREOPEN, 0, path.as_ptr(), path.len(), &mut stat) };
+    assert_eq!(errno, 0, "stat {path}");
+    u64::from_le_bytes(stat[8..16].try_into().expect("8 bytes"))
+}
+
+/// Creates, stats and removes files one after another: a host that reuses freed inodes
+/// would give them the same number.
+fn inodes() {
+    let mut seen = Vec::new();
+    for name in ["first", "second", "third"] {
+        std::fs::write(name, "x").expect("create");
+        seen.push(format!("{name} {}", inode(name)));
+        std::fs::remove_file(name).expect("remove");
+    }
+    std::fs::create_dir("dir").expect("mkdir");
+    seen.push(format!("dir {}", inode("dir")));
+    println!("{}", seen.join(", "));
+}
+
+/// Forty nested directories with 255-byte names, made one level at a time relative to the
+/// one above (no path that long can be named at once), and a file at the bottom.
+fn deep_tree() {
+    let name = [b'd'; 255];
+    let mut dir = PREOPEN;
+    for level in 0..40 {
+        // SAFETY: the name and `dir` outlive the calls.
+        let errno = unsafe { path_create_directory(dir, name.as_ptr(), name.len()) };
+        assert_eq!(errno, 0, "mkdir at level {level}");
+        let errno = unsafe { path_open(dir, 0, name.as_ptr(), name.len(), 2, DIRECTORY_RIGHTS, ALL_RIGHTS, 0, &mut dir) };
+        assert_eq!(errno, 0, "open at level {level}");
+    }
+    let leaf = b"leaf.txt";
+    let mut file = 0;
+    // SAFETY: as above; oflags 1 creates the file.
+    let errno = unsafe { path_open(dir, 0, leaf.as_ptr(), leaf.len(), 1, ALL_RIGHTS, ALL_RIGHTS, 0, &mut file) };
+    assert_eq!(errno, 0, "create the leaf");
+    println!("made a tree 40 deep");
+}
+
+fn seconds(time: std::io::Result<std::time::SystemTime>) -> String {
+    let since = time.expect("time").duration_since(std::time::UNIX_EPOCH).expect("after the epoch");
+    format!("{}.{:09}", since.as_secs(), since.subsec_nanos())
+}
+
+fn show_times(path: &str) {
+    let meta = std::fs::metadata(path).expect("metadata");
+    println!("{path}: modified {} accessed {}", seconds(meta.modified()), seconds(meta.accessed()));
+}
+
+/// Sets file times as `touch -d` and `cp -p` do, and shows them with those of new files.
+fn times() {
+    show_times("input.txt");
+    std::fs::write("new.txt", "new").expect("create new.txt");
+    show_times("new.txt");
+    std::fs::write("newer.txt", "newer").expect("create newer.txt");
+    show_times("newer.txt");
+    let set = std::fs::FileTimes::new()
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::new(1_234_567_890, 5))
+        .set_accessed(std::time::UNIX_EPOCH + std::time::Duration::new(42, 0));
+    std::fs::File::options().write(true).open("new.txt").and_then(|f| f.set_times(set)).expect("futimens");
+    show_times("new.txt");
+    let path = b"input.txt";
+    // SAFETY: the path outlives the call; 4 sets the modification time only.
+    let errno = unsafe { path_filestat_set_times(PREOPEN, 0, path.as_ptr(), path.len(), 0, 7_000_000_000, 4) };
+    assert_eq!(errno, 0, "utimensat");
+    show_times("input.txt");
+}
+
+/// A symlink whose target is a name some platform cannot hold.
+fn symlink_target(target: &str) {
+    let name = b"link";
+    // SAFETY: both strings outlive the call.
+    let errno = unsafe { path_symlink(target.as_ptr(), target.len(), PREOPEN, name.as_ptr(), name.len()) };
+    println!("symlink -> {target}: errno {errno}");
 }
 
 /// Costly host work for little fuel: lists a directory of 200 files again and again, a few

@@ -27,7 +27,9 @@ pub struct MergeArgs {
 pub fn merge(args: MergeArgs) -> Result<ExitCode> {
     let mut parts = Vec::new();
     for path in &report_files(&args.reports)? {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read report {}", path.display()))?;
+        let bytes = mirror::files::read_given(path).context("cannot read the report")?;
+        let text =
+            String::from_utf8(bytes).with_context(|| format!("{} is not a Mirror JSON report", path.display()))?;
         parts.push((path.display().to_string(), json::from_json(&text, &path.display().to_string())?));
     }
     let merged = join(parts)?;
@@ -64,10 +66,10 @@ fn report_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
 fn join(parts: Vec<(String, Report)>) -> Result<Report> {
     let (first_name, first) = &parts[0];
     for (name, part) in &parts[1..] {
-        let same = (&part.task, &part.candidate_sha256, &part.reference_sha256)
-            == (&first.task, &first.candidate_sha256, &first.reference_sha256);
+        let same = (&part.task, &part.candidate_sha256, &part.reference_sha256, &part.compare)
+            == (&first.task, &first.candidate_sha256, &first.reference_sha256, &first.compare);
         if !same {
-            bail!("{name} is a run of another task, candidate or reference than {first_name}");
+            bail!("{name} is a run of another task, candidate, reference or comparison rules than {first_name}");
         }
     }
     let shards: Vec<_> = parts.iter().filter_map(|(name, part)| part.shard.map(|s| (name, s))).collect();
@@ -96,6 +98,7 @@ fn join(parts: Vec<(String, Report)>) -> Result<Report> {
         reference_sha256: first.reference_sha256.clone(),
         build_log: first.build_log.clone(),
         shard: None,
+        compare: first.compare,
         cases: Vec::new(),
     };
     for (_, part) in parts {

@@ -1,26 +1,61 @@
 //! Command-line parsing and the commands themselves.
 
+/// `println!` for the commands, through [`write_stdout`]: a closed stdout is no panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(format!("{}\n", format_args!($($arg)*)).as_bytes())?
+    };
+}
+
 mod build;
 mod merge;
+mod mirrorcode;
 mod output;
 mod probe;
 mod record;
 mod reference;
 mod serve;
+pub mod signals;
 mod tasks;
 mod test;
 mod workspace;
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand};
 
 /// Exit status when some case failed or differed.
 pub const EXIT_FAILED: u8 = 1;
 /// Exit status for usage errors and bad input (clap uses 2 as well).
 pub const EXIT_INPUT_ERROR: u8 = 2;
+/// The most cases `-j` runs at once: each needs a memory slot reserved up front.
+const MAX_JOBS: usize = 1024;
+
+/// A `-j` count: 1 to [`MAX_JOBS`], whatever number of digits it is written with.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    let out_of_range = || format!("must be 1 to {MAX_JOBS}");
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("not a number; {}", out_of_range()));
+    }
+    match text.parse::<usize>() {
+        Ok(jobs) if (1..=MAX_JOBS).contains(&jobs) => Ok(jobs),
+        _ => Err(out_of_range()),
+    }
+}
+
+/// Writes to standard output. A reader that has gone (`mirror list | head -1`) has all it
+/// wanted: what follows is dropped, quietly, and the command still runs to its end and exit
+/// status (a record still writes every golden, a test still reports its verdict).
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err).context("cannot write to standard output"),
+        _ => Ok(()),
+    }
+}
 
 /// Run programs as WASI modules in a deterministic sandbox and score reimplementations
 /// against the reference's recorded behaviour.
@@ -42,8 +77,8 @@ pub struct Cli {
 /// Options shared by the commands that run many cases.
 #[derive(clap::Args)]
 struct RunOptions {
-    /// Cases to run at once [default: the number of cores]
-    #[arg(short = 'j', long = "jobs", value_name = "N")]
+    /// Cases to run at once, 1 to 1024 [default: the number of cores]
+    #[arg(short = 'j', long = "jobs", value_name = "N", value_parser = parse_jobs)]
     jobs: Option<usize>,
     #[command(flatten)]
     cache: CacheOptions,
@@ -95,6 +130,12 @@ enum Command {
     Reference(reference::ReferenceArgs),
     /// Run a task's cases against a native build of its program and compare with the goldens
     Fidelity(reference::FidelityArgs),
+    /// Make a task bundle from another harness's task data
+    #[command(subcommand)]
+    Import(mirrorcode::ImportFormat),
+    /// Write a task as another harness's task data
+    #[command(subcommand)]
+    Export(mirrorcode::ExportFormat),
     /// Print a completion script for SHELL
     Completions {
         #[arg(value_enum)]
@@ -118,13 +159,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Fidelity(args) => reference::fidelity(args),
         Command::Workspace(args) => workspace::workspace(args),
         Command::Serve(args) => serve::serve(args),
+        Command::Import(format) => mirrorcode::import_command(format),
+        Command::Export(format) => mirrorcode::export_command(format),
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "mirror",
-                &mut std::io::stdout(),
-            );
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut <Cli as clap::CommandFactory>::command(), "mirror", &mut script);
+            write_stdout(&script)?;
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -150,18 +190,44 @@ impl CacheOptions {
         }
     }
 
+    /// The cache with its key, unless caching is off or no key can be had (then this run
+    /// caches nothing, and says why).
+    fn open(&self) -> Option<mirror::cache::CacheDir> {
+        let root = self.root()?;
+        match mirror::cache::open(&root) {
+            Ok(cache) => Some(cache),
+            Err(err) => {
+                eprintln!("mirror: warning: running without a cache: {err:#}");
+                None
+            }
+        }
+    }
+
     fn sandbox(&self, parallel_runs: usize) -> Result<mirror::sandbox::Sandbox> {
-        mirror::sandbox::Sandbox::new(parallel_runs, self.root().map(|root| mirror::cache::modules(&root)))
+        mirror::sandbox::Sandbox::new(parallel_runs, self.open().map(|cache| mirror::cache::modules(&cache)))
     }
 }
 
-/// Writes `path` whole or not at all: a temporary file beside it, renamed into place.
+/// Writes `path` whole or not at all: a temporary file beside it, renamed into place. Only a
+/// regular file (or nothing) is replaced so: anything else there, such as `/dev/null`, a
+/// FIFO or a symlink to `/dev/stdout`, is written to as it is, never replaced.
 fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    use anyhow::Context as _;
+    let replaceable = match std::fs::symlink_metadata(path) {
+        Ok(metadata) => metadata.is_file(),
+        Err(err) => err.kind() == std::io::ErrorKind::NotFound,
+    };
+    if !replaceable {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        return file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()));
+    }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
     let mut temp =
         tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-    std::io::Write::write_all(&mut temp, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    temp.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
     temp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }

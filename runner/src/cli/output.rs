@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use mirror::report::terminal::{Style, Verbosity};
 use mirror::report::{github, json, junit, terminal, Report};
 
-use super::{write_atomically, EXIT_FAILED};
+use super::{write_atomically, write_stdout, EXIT_FAILED};
 
 /// When to colour the terminal view.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -90,10 +90,12 @@ impl ReportArgs {
         if let Some(path) = &self.junit {
             write_atomically(path, junit::to_junit(report).as_bytes())?;
         }
+        let mut shown = String::new();
         if github::enabled() {
-            print!("{}", github::annotations(report));
+            shown.push_str(&github::annotations(report));
         }
-        print!("{}", terminal::render(report, self.style(), timing));
+        shown.push_str(&terminal::render(report, self.style(), timing));
+        write_stdout(shown.as_bytes())?;
         Ok(if report.passed() || self.exit_zero { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) })
     }
 }

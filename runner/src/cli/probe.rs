@@ -2,15 +2,16 @@
 //! through the oracle a workspace names.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use mirror::files::{files_under, slash_path};
+use mirror::files::{files_under, read_capped, read_given, slash_path};
 use mirror::oracle::protocol::{Op, Reply, Request};
 use mirror::outcome::{Outcome, Termination};
 use mirror::probe::{Command, Probe};
+use mirror::report::printable;
 use mirror::sandbox::{check_relative, Scratch};
 use mirror::suite::{load_reference, Programs};
 use mirror::task::{Location, Task};
@@ -131,13 +132,12 @@ impl ProbeInputs {
                 }
             };
             check_relative(&name).with_context(|| format!("--file {spec}"))?;
-            let bytes =
-                std::fs::read(&path).with_context(|| format!("--file {spec}: cannot read {}", path.display()))?;
+            let bytes = read_given(&path).with_context(|| format!("--file {spec}"))?;
             files.insert(name, bytes);
         }
         let mut stdin = Vec::new();
         if !std::io::stdin().is_terminal() {
-            std::io::stdin().read_to_end(&mut stdin).context("cannot read standard input")?;
+            stdin = read_capped(std::io::stdin().lock(), "standard input")?;
         }
         Ok((files, stdin))
     }
@@ -151,8 +151,7 @@ impl ProbeInputs {
         let mut inputs = BTreeMap::new();
         for relative in files_under(&dir, |_| false)? {
             let path = dir.join(&relative);
-            let bytes = std::fs::read(&path).with_context(|| format!("cannot read fixture {}", path.display()))?;
-            inputs.insert(slash_path(&relative), bytes);
+            inputs.insert(slash_path(&relative), task.read_file(&path).context("cannot read fixture")?);
         }
         inputs.extend(files);
         Ok(inputs)
@@ -161,18 +160,17 @@ impl ProbeInputs {
 
 /// Hands the run's output and status to the caller of mirror.
 fn finish(run: Outcome) -> Result<ExitCode> {
-    std::io::stdout().write_all(&run.stdout)?;
-    std::io::stdout().flush()?;
+    super::write_stdout(&run.stdout)?;
     std::io::stderr().write_all(&run.stderr)?;
     let code = match run.termination {
         // Passed on whole: the operating system narrows it as it would a native program's.
         Termination::Exited(code) => code as i32,
         Termination::Trapped(_) => {
-            eprintln!("mirror: the program {}", run.termination.describe());
+            eprintln!("mirror: the program {}", printable(&run.termination.describe()));
             EXIT_TRAPPED
         }
         other => {
-            eprintln!("mirror: the program {}", other.describe());
+            eprintln!("mirror: the program {}", printable(&other.describe()));
             EXIT_LIMIT
         }
     };

@@ -4,9 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use mirror::outcome::Outcome;
+use mirror::report::printable;
 use mirror::suite::{load_reference, run_cases, Programs};
 use mirror::task::{Case, Golden, Split, Task};
-use mirror::verdict::differing;
+use mirror::verdict::{differing, judge};
 use similar::TextDiff;
 
 use super::{write_atomically, RunOptions, EXIT_FAILED};
@@ -37,6 +39,7 @@ pub struct RecordArgs {
 pub fn record(args: RecordArgs) -> Result<ExitCode> {
     let task = Task::find(&args.task)?;
     let cases = task.cases(&Split::ALL)?;
+    mirror::task::check_duals(&cases)?;
     let sandbox = args.run.sandbox()?;
     let program = load_reference(&sandbox, &task, args.reference.as_deref())?;
     if program.sha256() != task.reference.sha256 {
@@ -44,52 +47,80 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
     }
     let programs = Programs::for_cases(&sandbox, &task, &program)?;
     let outcomes = run_cases(&sandbox, &programs, &cases, args.run.jobs())?;
-    // Every case must give a golden before any file is written.
-    let mut goldens = Vec::new();
+    // Imported goldens are kept as they are; every other case must give a golden before any
+    // file is written.
+    let mut recorded = Vec::new();
+    let mut imported = Vec::new();
     let mut refused = Vec::new();
     for (case, outcome) in cases.iter().zip(outcomes) {
-        match Golden::from_outcome(case, outcome) {
-            Ok(golden) => goldens.push(golden),
-            Err(err) => refused.push(format!("{err:#}")),
+        match Golden::load(&task, &case.golden_path())? {
+            Some(old) if old.origin.is_some() => imported.push((case, old, outcome)),
+            _ => match Golden::from_outcome(case, outcome) {
+                Ok(golden) => recorded.push((case, golden)),
+                Err(err) => refused.push(format!("{err:#}")),
+            },
         }
     }
     if !refused.is_empty() {
         bail!("no golden written:\n  {}", refused.join("\n  "));
     }
+    let stale: Vec<String> = imported
+        .iter()
+        .filter(|(case, old, _)| old.inputs_sha256 != case.inputs_sha256)
+        .map(|(case, old, _)| {
+            let origin = old.origin.as_ref().map(|o| o.describe()).unwrap_or_default();
+            format!("{}: its golden, imported from {origin}, is stale (the case changed since)", case.name())
+        })
+        .collect();
     let orphans = orphan_goldens(&task, &cases)?;
     if args.check {
-        return check(&task, &cases, &goldens, &orphans);
+        return check(&task, &recorded, &imported, &stale, &orphans);
+    }
+    if !stale.is_empty() {
+        bail!(
+            "imported goldens are kept, never re-recorded; import the gold file again, or delete these goldens to record them from the reference:\n  {}",
+            stale.join("\n  ")
+        );
     }
     let mut written = 0;
-    for (case, golden) in cases.iter().zip(&goldens) {
+    for (case, golden) in &recorded {
         let path = case.golden_path();
         let text = golden.to_toml(case, program.sha256());
-        let old = match std::fs::read_to_string(&path) {
+        let old = match task.read_text(&path) {
             Ok(old) => Some(old),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
-            Err(err) => return Err(err).with_context(|| format!("cannot read golden {}", path.display())),
+            Err(err) if err.is_not_found() => None,
+            Err(err) => return Err(err).context("cannot read golden"),
         };
         if old.as_deref() == Some(text.as_str()) {
             continue;
         }
         if args.update {
-            show_change(case, old.as_deref(), &text);
+            show_change(case, old.as_deref(), &text)?;
         }
         write_atomically(&path, text.as_bytes())?;
         written += 1;
     }
     for orphan in &orphans {
         std::fs::remove_file(orphan).with_context(|| format!("cannot remove {}", orphan.display()))?;
-        println!("removed {} (no case has that id)", orphan.display());
+        outln!("removed {} (no case has that id)", orphan.display());
     }
-    println!("{}: recorded {} goldens, {written} written", task.name, cases.len());
+    let kept = if imported.is_empty() { String::new() } else { format!(", {} imported kept", imported.len()) };
+    outln!("{}: recorded {} goldens, {written} written{kept}", task.name, recorded.len());
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(task: &Task, cases: &[Case], goldens: &[Golden], orphans: &[PathBuf]) -> Result<ExitCode> {
+/// `record --check`: recorded goldens must reproduce exactly; imported ones are compared with
+/// the reference under the task's rules and reported, since another build recorded them.
+fn check(
+    task: &Task,
+    recorded: &[(&Case, Golden)],
+    imported: &[(&Case, Golden, Outcome)],
+    stale: &[String],
+    orphans: &[PathBuf],
+) -> Result<ExitCode> {
     let mut problems = Vec::new();
-    for (case, golden) in cases.iter().zip(goldens) {
-        match Golden::load(&case.golden_path())? {
+    for (case, golden) in recorded {
+        match Golden::load(task, &case.golden_path())? {
             None => problems.push(format!("{}: no golden", case.name())),
             Some(old) if !old.same_behaviour(golden) => {
                 problems.push(format!("{}: {}", case.name(), differences(&old, golden)))
@@ -99,17 +130,33 @@ fn check(task: &Task, cases: &[Case], goldens: &[Golden], orphans: &[PathBuf]) -
             Some(_) => {}
         }
     }
+    problems.extend(stale.iter().cloned());
     for orphan in orphans {
         problems.push(format!("{}: a golden without a case", orphan.display()));
     }
+    let unlike: Vec<&(&Case, Golden, Outcome)> =
+        imported.iter().filter(|(_, old, outcome)| !judge(old, outcome, &task.compare).verdict.passed()).collect();
+    for (case, old, _) in &unlike {
+        let origin = old.origin.as_ref().map(|o| o.describe()).unwrap_or_default();
+        outln!("note: {}: the reference does not reproduce its golden, imported from {origin}", case.name());
+    }
+    if !imported.is_empty() {
+        outln!(
+            "{}: the reference reproduces {} of {} imported goldens under the task's rules (not a failure: they were recorded elsewhere)",
+            task.name,
+            imported.len() - unlike.len(),
+            imported.len()
+        );
+    }
+    let total = recorded.len() + imported.len();
     if !problems.is_empty() {
         for problem in &problems {
-            println!("differs {problem}");
+            outln!("differs {problem}");
         }
-        println!("{}: {} of {} goldens differ", task.name, problems.len(), cases.len());
+        outln!("{}: {} of {total} goldens differ", task.name, problems.len());
         return Ok(ExitCode::from(EXIT_FAILED));
     }
-    println!("{}: all {} goldens reproduce", task.name, cases.len());
+    outln!("{}: all {} recorded goldens reproduce", task.name, recorded.len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -135,15 +182,17 @@ fn orphan_goldens(task: &Task, cases: &[Case]) -> Result<Vec<PathBuf>> {
 }
 
 /// Prints how a golden file changes, as a unified diff of its text.
-fn show_change(case: &Case, old: Option<&str>, new: &str) {
+fn show_change(case: &Case, old: Option<&str>, new: &str) -> Result<()> {
     match old {
-        None => println!("new golden {}", case.name()),
+        None => outln!("new golden {}", case.name()),
         Some(old) => {
-            println!("changed golden {}", case.name());
-            let diff = TextDiff::from_lines(old, new);
-            print!("{}", diff.unified_diff().context_radius(2).header("recorded", "now"));
+            outln!("changed golden {}", case.name());
+            let diff =
+                TextDiff::from_lines(old, new).unified_diff().context_radius(2).header("recorded", "now").to_string();
+            super::write_stdout(printable(&diff).as_bytes())?;
         }
     }
+    Ok(())
 }
 
 /// Which parts of the behaviour differ between two goldens.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use mirror::fidelity::{compare, run_native, Cause};
+use mirror::fidelity::{classify, run_native, Cause};
 use mirror::recipe::{Recipe, Target};
 use mirror::sandbox::sha256_hex;
 use mirror::task::{Golden, Split, Task};
@@ -64,12 +64,12 @@ pub fn reference(args: ReferenceArgs) -> Result<ExitCode> {
     if let Some(output) = &args.output {
         std::fs::copy(&built, output).with_context(|| format!("cannot write {}", output.display()))?;
     }
-    println!("built {} in {:.1}s: sha256 {sha}", built.display(), started.elapsed().as_secs_f64());
+    outln!("built {} in {:.1}s: sha256 {sha}", built.display(), started.elapsed().as_secs_f64());
     if sha == task.reference.sha256 {
-        println!("{}: the rebuild is byte for byte the pinned reference", task.name);
+        outln!("{}: the rebuild is byte for byte the pinned reference", task.name);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{}: the rebuild differs from the pinned reference ({}); goldens record behaviour, so check it with\n  \
          mirror record {} --check --reference {}",
         task.name,
@@ -92,9 +92,10 @@ pub fn fidelity(args: FidelityArgs) -> Result<ExitCode> {
     let cases = task.cases(&Split::ALL)?;
     let mut causes: BTreeMap<Cause, Vec<String>> = BTreeMap::new();
     for case in &cases {
-        let golden = Golden::load(&case.golden_path())?.with_context(|| format!("{} has no golden", case.name()))?;
+        let golden =
+            Golden::load(&task, &case.golden_path())?.with_context(|| format!("{} has no golden", case.name()))?;
         let run = run_native(&task, case, bin_dir.path())?;
-        if let Some(cause) = compare(&golden, &run, &task.program, bin_dir.path()) {
+        if let Some(cause) = classify(&golden, &run, &task.compare, &task.program) {
             causes.entry(cause).or_default().push(case.name());
         }
     }
@@ -103,15 +104,15 @@ pub fn fidelity(args: FidelityArgs) -> Result<ExitCode> {
     }
     let differing: usize = causes.values().map(Vec::len).sum();
     for (cause, names) in &causes {
-        println!("{:>4} differ by {}", names.len(), cause.describe());
+        outln!("{:>4} differ by {}", names.len(), cause.describe());
         if args.verbose {
             for name in names {
-                println!("       {name}");
+                outln!("       {name}");
             }
         }
     }
     let matching = cases.len() - differing;
-    println!(
+    outln!(
         "{}: the WASI reference matches the native build on {matching} of {} cases ({:.1}%)",
         task.name,
         cases.len(),

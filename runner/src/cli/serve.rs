@@ -46,6 +46,13 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
     use mirror::suite::{load_reference, Programs};
     use mirror::task::Task;
 
+    // Stopping is how a server ends: a signal removes its socket and exits 0.
+    super::signals::on_signal(|| {
+        if mirror::oracle::server::stop() {
+            eprintln!("mirror serve: stopped");
+            std::process::exit(0);
+        }
+    });
     let tasks = args.tasks.iter().map(|spec| Task::find(spec)).collect::<Result<Vec<_>>>()?;
     let sandbox = args.run.sandbox()?;
     let references = tasks.iter().map(|task| load_reference(&sandbox, task, None)).collect::<Result<Vec<_>>>()?;

@@ -4,12 +4,13 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Result};
 use mirror::oracle::protocol::{Info, Op, Reply, Request};
+use mirror::report::printable;
 use mirror::task::{all_tasks, Golden, Location, Split, Task};
 
 pub fn list() -> Result<ExitCode> {
     for task in all_tasks()? {
         let counts = case_counts(&task)?;
-        println!("{}\t{}\t{}", task.name, counts, task.description);
+        outln!("{}\t{}\t{}", task.name, counts, printable(&task.description));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -26,19 +27,21 @@ pub fn show(spec: &str) -> Result<ExitCode> {
         Location::Module(module) => module,
         Location::Oracle(socket) => return show_served(&task, socket),
     };
-    println!("task:        {}", task.name);
-    println!("directory:   {}", task.dir.display());
-    println!("program:     {}", task.program);
+    outln!("task:        {}", task.name);
+    outln!("directory:   {}", printable(&task.dir.display().to_string()));
+    outln!("program:     {}", task.program);
     if !task.description.is_empty() {
-        println!("description: {}", task.description);
+        outln!("description: {}", printable(&task.description));
     }
-    println!("reference:   {} (sha256 {})", module.display(), task.reference.sha256);
+    outln!("reference:   {} (sha256 {})", printable(&module.display().to_string()), task.reference.sha256);
     if let Some(source) = &task.reference.source {
-        println!("built from:  {source}");
+        outln!("built from:  {}", printable(source));
     }
     let env: Vec<String> = task.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    println!("env:         {}", if env.is_empty() { "(empty)".into() } else { env.join(" ") });
-    println!("limits:      {}", toml::to_string(&task.limits)?.trim().replace('\n', ", "));
+    outln!("env:         {}", if env.is_empty() { "(empty)".into() } else { printable(&env.join(" ")).into_owned() });
+    outln!("limits:      {}", toml::to_string(&task.limits)?.trim().replace('\n', ", "));
+    let rules = task.compare.describe();
+    outln!("compare:     {}", if rules.is_empty() { "exact".into() } else { rules.join(", ") });
     for (label, dir) in [("docs", task.dir.join("docs")), ("fixtures", task.fixtures_dir())] {
         let mut names: Vec<String> = std::fs::read_dir(&dir)
             .map(|entries| {
@@ -46,7 +49,10 @@ pub fn show(spec: &str) -> Result<ExitCode> {
             })
             .unwrap_or_default();
         names.sort();
-        println!("{label:<12} {}", if names.is_empty() { "(none)".into() } else { names.join(" ") });
+        outln!(
+            "{label:<12} {}",
+            if names.is_empty() { "(none)".into() } else { printable(&names.join(" ")).into_owned() }
+        );
     }
     let cases = task.cases(&Split::ALL)?;
     for split in Split::ALL {
@@ -54,13 +60,13 @@ pub fn show(spec: &str) -> Result<ExitCode> {
         let mut missing = 0;
         let mut stale = 0;
         for case in &split_cases {
-            match Golden::load(&case.golden_path())? {
+            match Golden::load(&task, &case.golden_path())? {
                 None => missing += 1,
                 Some(golden) if golden.inputs_sha256 != case.inputs_sha256 => stale += 1,
                 Some(_) => {}
             }
         }
-        println!(
+        outln!(
             "{:<12} {} cases, {missing} without golden, {stale} with a stale golden",
             format!("{}:", split.name()),
             split_cases.len()
@@ -83,24 +89,24 @@ fn show_served(task: &Task, socket: &std::path::Path) -> Result<ExitCode> {
         bail!("the oracle at {} answered `info` with something else", socket.display());
     };
     let Info { task: name, program, description, tools, limits, docs, visible_cases } = info;
-    println!("task:        {name}");
-    println!("workspace:   {}", task.dir.display());
-    println!("program:     {program}");
+    outln!("task:        {name}");
+    outln!("workspace:   {}", task.dir.display());
+    outln!("program:     {program}");
     if !description.is_empty() {
-        println!("description: {description}");
+        outln!("description: {}", printable(&description));
     }
-    println!("reference:   served by the oracle at {} (sha256 {})", socket.display(), task.reference.sha256);
-    println!("tools:       {}", if tools.is_empty() { "(none)".into() } else { tools.join(" ") });
-    println!("limits:      {}", toml::to_string(&limits)?.trim().replace('\n', ", "));
-    println!("docs         {}", if docs.is_empty() { "(none)".into() } else { docs.join(" ") });
-    println!("visible:     {visible_cases} cases");
+    outln!("reference:   served by the oracle at {} (sha256 {})", socket.display(), task.reference.sha256);
+    outln!("tools:       {}", if tools.is_empty() { "(none)".into() } else { tools.join(" ") });
+    outln!("limits:      {}", toml::to_string(&limits)?.trim().replace('\n', ", "));
+    outln!("docs         {}", if docs.is_empty() { "(none)".into() } else { docs.join(" ") });
+    outln!("visible:     {visible_cases} cases");
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn tools() -> Result<ExitCode> {
-    println!("{}", mirror::tools::ORIGIN);
+    outln!("{}", mirror::tools::ORIGIN);
     for name in mirror::tools::UTILITIES {
-        println!("{name}");
+        outln!("{name}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -5,16 +5,17 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use anyhow::{bail, Result};
-use mirror::build::{build_cached, Build};
+use anyhow::{bail, Context, Result};
+use mirror::build::{build, build_cached, detect, Build};
 use mirror::outcome::Outcome;
 use mirror::parallel;
-use mirror::report::{CaseInfo, CaseReport, Report};
+use mirror::report::{listed, CaseInfo, CaseReport, Report};
 use mirror::sandbox::Scratch;
 use mirror::select::{matches_filter, ShardSpec, COMPLETION_INDEX_VAR};
 use mirror::suite::{run_case, Programs};
 use mirror::task::{Case, CaseFile, Golden, Split, Task};
 
+use super::build::BuildFlags;
 use super::output::ReportArgs;
 use super::RunOptions;
 
@@ -39,7 +40,7 @@ pub struct TestArgs {
     #[arg(default_value = ".")]
     task: String,
     /// The candidate: a wasm32-wasip1 command module, or a source directory to build first
-    /// (Rust, Go or C; builds are cached by a hash of the source)
+    /// (Rust, Go or C; built confined, and cached by a hash of the source)
     #[arg(long, value_name = "FILE.wasm|DIR")]
     candidate: PathBuf,
     /// Which cases to run
@@ -52,6 +53,8 @@ pub struct TestArgs {
     /// of N (a Kubernetes Indexed Job); `mirror merge` joins the shards' JSON reports
     #[arg(long, value_name = "I/N|job/N")]
     shard: Option<ShardSpec>,
+    #[command(flatten)]
+    build: BuildFlags,
     #[command(flatten)]
     report: ReportArgs,
     #[command(flatten)]
@@ -75,22 +78,25 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     if let Some(shard) = shard {
         cases.retain(|case| shard.contains(&case.id));
     }
-    let sandbox = args.run.sandbox()?;
-    // Where a build goes when nothing is cached; held until the run ends.
-    let mut uncached_builds = None;
-    let (module, build_log) = if args.candidate.is_dir() {
-        let builds = match args.run.cache.root() {
-            Some(root) => mirror::cache::builds(&root),
-            None => uncached_builds.insert(tempfile::tempdir()?).path().to_path_buf(),
+    let cache = args.run.cache.open();
+    let sandbox = mirror::sandbox::Sandbox::new(args.run.jobs(), cache.as_ref().map(mirror::cache::modules))?;
+    let (candidate, build_log) = if args.candidate.is_dir() {
+        let options = args.build.options_for(&task);
+        let built = match &cache {
+            Some(cache) => build_cached(&args.candidate, &options, &mirror::cache::builds(cache))?,
+            None => build(&args.candidate, detect(&args.candidate)?, &options)?,
         };
-        match build_cached(&args.candidate, Some(&task.program), &builds)? {
-            Build::Built { module, log } => (Some(module), Some(log)),
+        match built {
+            Build::Built { wasm, log } => {
+                let module =
+                    sandbox.load_bytes(&wasm).with_context(|| format!("the build of {}", args.candidate.display()))?;
+                (Some(module), Some(log))
+            }
             Build::Failed { log } => (None, Some(log)),
         }
     } else {
-        (Some(args.candidate.clone()), None)
+        (Some(sandbox.load(&args.candidate)?), None)
     };
-    let candidate = module.as_deref().map(|module| sandbox.load(module)).transpose()?;
     let programs = candidate.as_ref().map(|candidate| Programs::for_cases(&sandbox, &task, candidate)).transpose()?;
     // A JSON report holds every case's outputs; other reports only those of failures.
     let keep_outputs = args.report.wants_every_output();
@@ -128,7 +134,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     let elapsed = progress.finish();
     judged?;
     if !unusable.is_empty() {
-        bail!("goldens are not up to date; run `mirror record {}`:\n  {}", args.task, summarize(&unusable));
+        bail!("goldens are not up to date; run `mirror record {}`:\n{}", args.task, listed(&unusable, "  "));
     }
     let report = Report {
         task: task.name.clone(),
@@ -137,6 +143,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
         reference_sha256: task.reference.sha256.clone(),
         build_log,
         shard,
+        compare: task.compare,
         cases: reports,
     };
     args.report.emit(&report, Some((elapsed, args.run.jobs())))
@@ -161,7 +168,7 @@ fn judge_case(
     run: impl FnOnce(&Case) -> Result<Outcome>,
 ) -> Result<Judged> {
     let case = file.load(task)?;
-    let expected = match Golden::load(&case.golden_path())? {
+    let expected = match Golden::load(task, &case.golden_path())? {
         None => return Ok(Judged::Unusable(format!("{}: no golden", case.name()))),
         Some(golden) if golden.inputs_sha256 != case.inputs_sha256 => {
             let problem = format!("{}: stale golden (the case changed since it was recorded)", case.name());
@@ -173,16 +180,12 @@ fn judge_case(
         return Ok(Judged::Skipped);
     }
     let actual = run(&case)?;
-    let info = CaseInfo { id: case.id, split: case.split, file: case.path.display().to_string(), cmd: case.cmd };
-    Ok(Judged::Report(CaseReport::new(info, actual, expected, keep_outputs)))
-}
-
-/// The first lines of `problems`, and how many more there are.
-fn summarize(problems: &[String]) -> String {
-    const SHOWN: usize = 20;
-    let mut text = problems.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("\n  ");
-    if problems.len() > SHOWN {
-        text.push_str(&format!("\n  ... and {} more", problems.len() - SHOWN));
-    }
-    text
+    let info = CaseInfo {
+        id: case.id,
+        split: case.split,
+        file: case.path.display().to_string(),
+        cmd: case.cmd,
+        duals: case.duals,
+    };
+    Ok(Judged::Report(CaseReport::new(info, actual, expected, &task.compare, keep_outputs)))
 }

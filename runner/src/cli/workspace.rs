@@ -49,24 +49,35 @@ pub fn workspace(args: WorkspaceArgs) -> Result<ExitCode> {
             )
         }
     };
-    std::fs::create_dir_all(dir.join("tests/visible")).with_context(|| format!("cannot create {}", dir.display()))?;
-    std::fs::write(dir.join("task.toml"), task_toml(&task, &location)?)?;
-    copy_tree(&task.dir.join("docs"), &dir.join("docs"))?;
+    // Every file is read before any is written, so that a bundle file refused leaves nothing.
+    let mut copies = vec![(PathBuf::from("task.toml"), task_toml(&task, &location)?.into_bytes())];
+    let docs = task.dir.join("docs");
+    for relative in files_under(&docs, |_| false)? {
+        copies.push((Path::new("docs").join(&relative), read(&task, &docs.join(&relative))?));
+    }
     for case in &visible {
-        let target = dir.join("tests/visible");
-        copy_file(&case.path, &target.join(format!("{}.toml", case.id)))?;
-        copy_file(&case.golden_path(), &target.join(format!("{}.golden.toml", case.id)))?;
+        let target = Path::new("tests/visible");
+        copies.push((target.join(format!("{}.toml", case.id)), read(&task, &case.path)?));
+        copies.push((target.join(format!("{}.golden.toml", case.id)), read(&task, &case.golden_path())?));
         for fixture in &case.fixtures {
-            copy_file(&task.fixtures_dir().join(fixture), &dir.join("fixtures").join(fixture))?;
+            copies.push((Path::new("fixtures").join(fixture), read(&task, &task.fixtures_dir().join(fixture))?));
         }
     }
-    std::fs::write(dir.join("README.md"), readme(&task, visible.len(), &location))?;
-    println!("created workspace {} for task {} with {} visible cases", dir.display(), task.name, visible.len());
+    copies.push((PathBuf::from("README.md"), readme(&task, visible.len(), &location).into_bytes()));
+    std::fs::create_dir_all(dir.join("tests/visible")).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (relative, bytes) in copies {
+        let to = dir.join(relative);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&to, bytes).with_context(|| format!("cannot write {}", to.display()))?;
+    }
+    outln!("created workspace {} for task {} with {} visible cases", dir.display(), task.name, visible.len());
     match &location {
         Location::Oracle(socket) => {
-            println!("its reference runs through the oracle at {}: start it with `mirror serve`", socket.display())
+            outln!("its reference runs through the oracle at {}: start it with `mirror serve`", socket.display())
         }
-        Location::Module(module) => println!("note: {}", local_mode_warning(module)),
+        Location::Module(module) => outln!("note: {}", local_mode_warning(module)),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -103,6 +114,7 @@ fn task_toml(task: &Task, location: &Location) -> Result<String> {
         toml::Value::Table(task.env.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect()),
     );
     table.insert("limits".into(), toml::Value::try_from(&task.limits)?);
+    table.insert("compare".into(), toml::Value::try_from(task.compare)?);
     Ok(toml::to_string(&table)?)
 }
 
@@ -131,17 +143,7 @@ fn readme(task: &Task, visible: usize, location: &Location) -> String {
     )
 }
 
-fn copy_file(from: &Path, to: &Path) -> Result<()> {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::copy(from, to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
-    Ok(())
-}
-
-fn copy_tree(from: &Path, to: &Path) -> Result<()> {
-    for relative in files_under(from, |_| false)? {
-        copy_file(&from.join(&relative), &to.join(&relative))?;
-    }
-    Ok(())
+/// A file of the task's bundle, read as every bundle file is (see `mirror::files`).
+fn read(task: &Task, path: &Path) -> Result<Vec<u8>> {
+    Ok(task.read_file(path).context("cannot copy into the workspace")?)
 }

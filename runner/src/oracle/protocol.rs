@@ -28,8 +28,8 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::outcome::Outcome;
-use crate::report::json::{outcome, run_json, BytesJson, RunJson};
+use crate::outcome::{Entry, FileChanges, Outcome};
+use crate::report::json::{BytesJson, TerminationJson};
 use crate::sandbox::Limits;
 
 /// The protocol version this Mirror speaks; requests must name it.
@@ -109,6 +109,64 @@ struct RequestJson {
     files: BTreeMap<String, BytesJson>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     fixtures: bool,
+}
+
+/// A run's outputs whole, as replies carry them (reports keep only their heads).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunJson {
+    termination: TerminationJson,
+    stdout: BytesJson,
+    stderr: BytesJson,
+    files: BTreeMap<String, EntryJson>,
+    removed: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum EntryJson {
+    Bytes(BytesJson),
+    Symlink { symlink: String },
+    Directory { directory: bool },
+}
+
+impl From<&Outcome> for RunJson {
+    fn from(outcome: &Outcome) -> Self {
+        let entry = |entry: &Entry| match entry {
+            Entry::File(bytes) => EntryJson::Bytes(BytesJson::from(bytes.as_slice())),
+            Entry::Symlink(target) => EntryJson::Symlink { symlink: target.clone() },
+            Entry::Directory => EntryJson::Directory { directory: true },
+        };
+        RunJson {
+            termination: TerminationJson::from(&outcome.termination),
+            stdout: BytesJson::from(outcome.stdout.as_slice()),
+            stderr: BytesJson::from(outcome.stderr.as_slice()),
+            files: outcome.files.written.iter().map(|(name, e)| (name.clone(), entry(e))).collect(),
+            removed: outcome.files.removed.iter().cloned().collect(),
+        }
+    }
+}
+
+impl RunJson {
+    /// The outcome it writes, with `fuel`.
+    fn outcome(self, fuel: u64) -> Result<Outcome> {
+        let mut written = BTreeMap::new();
+        for (name, entry) in self.files {
+            let entry = match entry {
+                EntryJson::Bytes(bytes) => Entry::File(bytes.decode()?),
+                EntryJson::Symlink { symlink } => Entry::Symlink(symlink),
+                EntryJson::Directory { .. } => Entry::Directory,
+            };
+            written.insert(name, entry);
+        }
+        Ok(Outcome {
+            termination: self.termination.into(),
+            stdout: self.stdout.decode()?,
+            stderr: self.stderr.decode()?,
+            files: FileChanges { written, removed: self.removed.into_iter().collect() },
+            fuel,
+        })
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -238,7 +296,7 @@ impl Reply {
         let mut json = ReplyJson { version: VERSION, ok: true, run: None, fuel: None, info: None, error: None };
         match self {
             Reply::Ran(outcome) => {
-                json.run = Some(run_json(&outcome.termination, &outcome.stdout, &outcome.stderr, &outcome.files));
+                json.run = Some(RunJson::from(outcome));
                 json.fuel = Some(outcome.fuel);
             }
             Reply::Info(info) => json.info = Some(info.clone()),
@@ -257,7 +315,7 @@ impl Reply {
             bail!("the oracle speaks protocol version {}; this Mirror speaks version {VERSION}", json.version);
         }
         match (json.ok, json.run, json.fuel, json.info, json.error) {
-            (true, Some(run), Some(fuel), None, None) => Ok(Reply::Ran(outcome(run, fuel)?)),
+            (true, Some(run), Some(fuel), None, None) => Ok(Reply::Ran(run.outcome(fuel)?)),
             (true, None, None, Some(info), None) => Ok(Reply::Info(info)),
             (false, None, None, None, Some(error)) => Ok(Reply::Error(error)),
             _ => bail!("malformed reply: `ok` with `run` and `fuel`, `ok` with `info`, or `error` alone"),

@@ -258,13 +258,12 @@ fn converse<'s>(stream: UnixStream, number: u64, shared: &Shared<'s>, jobs: &mps
                 (Reply::Error(why), entry)
             }
         };
-        let mut writer = &stream;
-        if writer.write_all(&reply.to_line()).and_then(|()| writer.flush()).is_err() {
-            entry.error(String::from("the client went away before the reply"));
-        }
+        // Logged before the reply: whatever a client has seen is in the log already.
         entry.took(started.elapsed());
         shared.audit.write(&entry);
-        if matches!(reply, Reply::Error(_)) {
+        let mut writer = &stream;
+        let delivered = writer.write_all(&reply.to_line()).and_then(|()| writer.flush()).is_ok();
+        if !delivered || matches!(reply, Reply::Error(_)) {
             let _ = stream.shutdown(std::net::Shutdown::Both);
             return;
         }

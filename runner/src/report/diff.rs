@@ -4,16 +4,23 @@ use std::fmt::Write as _;
 
 use similar::TextDiff;
 
+use super::kept::{Excerpt, KeptEntry};
 use super::{CaseReport, Outputs};
-use crate::outcome::{Entry, Termination};
-use crate::verdict::{Aspect, Verdict};
+use crate::outcome::Termination;
+use crate::verdict::{decoded, Aspect, Decode, Rules, Verdict};
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
 
 /// What went wrong with a failed case: a one-line reason, then a diff for each aspect that
-/// differed. Diff lines start with `-` (expected) or `+` (actual).
-pub fn explain(case: &CaseReport) -> String {
+/// differed under `rules`, then what the rules tolerated. Diff lines start with `-`
+/// (expected) or `+` (actual). The candidate's bytes in it are
+/// [`printable`](super::printable): every view of the text prints it.
+pub fn explain(case: &CaseReport, rules: &Rules) -> String {
+    super::printable(&explain_raw(case, rules)).into_owned()
+}
+
+fn explain_raw(case: &CaseReport, rules: &Rules) -> String {
     let mut out = String::new();
     // Failing cases always keep their outputs.
     let Some(outputs) = case.outputs.as_deref() else { return out };
@@ -23,41 +30,67 @@ pub fn explain(case: &CaseReport) -> String {
             let names: Vec<&str> = aspects.iter().map(|a| a.name()).collect();
             let _ =
                 writeln!(out, "wrong output: {} differ{}", names.join(", "), if names.len() == 1 { "s" } else { "" });
-            for aspect in aspects {
-                explain_aspect(outputs, *aspect, &mut out);
+            if !rules.is_exact() {
+                let _ = writeln!(out, "compared under the task's rules: {}", rules.describe().join(", "));
             }
+            for aspect in aspects {
+                explain_aspect(outputs, *aspect, rules, &mut out);
+            }
+            out.push_str(&tolerances(case));
         }
         Verdict::BuildError => {
             let _ = writeln!(out, "build-error: the candidate did not build (its build log is in the report)");
         }
         other => {
             let _ = writeln!(out, "{}: the candidate {}", other.name(), outputs.actual.termination.describe());
-            if !outputs.actual.stderr.is_empty() {
+            let stderr = &outputs.actual.stderr;
+            if stderr.len > 0 {
                 out.push_str("its stderr:\n");
-                out.push_str(&indent(&String::from_utf8_lossy(&outputs.actual.stderr)));
+                out.push_str(&indent(&String::from_utf8_lossy(&stderr.head)));
+                if !stderr.is_whole() {
+                    let _ = writeln!(out, "    ... ({})", size(stderr));
+                }
             }
         }
     }
     out
 }
 
-fn explain_aspect(outputs: &Outputs, aspect: Aspect, out: &mut String) {
+/// One line per aspect that was equal only under the rules, or nothing.
+pub fn tolerances(case: &CaseReport) -> String {
+    case.tolerated.iter().map(|t| format!("{}: {}\n", t.aspect.name(), t.rule.describe())).collect()
+}
+
+fn explain_aspect(outputs: &Outputs, aspect: Aspect, rules: &Rules, out: &mut String) {
     let (expected, actual) = (&outputs.expected, &outputs.actual);
+    // Under UTF-8 lossy rules the streams are compared, and so shown, as decoded text.
+    let stream = |what: &str, expected: &Excerpt, actual: &Excerpt| {
+        if rules.decode != Decode::Utf8Lossy {
+            return bytes_diff(what, expected, actual);
+        }
+        let decode = |e: &Excerpt| Excerpt { head: decoded(&e.head, rules).into_owned(), ..e.clone() };
+        bytes_diff(&format!("{what}, decoded"), &decode(expected), &decode(actual))
+    };
     match aspect {
-        Aspect::Stdout => out.push_str(&bytes_diff("stdout", &expected.stdout, &actual.stdout)),
-        Aspect::Stderr => out.push_str(&bytes_diff("stderr", &expected.stderr, &actual.stderr)),
+        Aspect::Stdout => out.push_str(&stream("stdout", &expected.stdout, &actual.stdout)),
+        Aspect::Stderr => out.push_str(&stream("stderr", &expected.stderr, &actual.stderr)),
         Aspect::Status => {
-            let actual_status = match actual.termination {
+            let status = |termination: &Termination| match termination {
                 Termination::Exited(status) => status.to_string(),
-                ref other => other.describe(),
+                other => other.describe(),
             };
-            let _ = writeln!(out, "status: expected {}, got {actual_status}", expected.status);
+            let modulo = if rules.status == crate::verdict::StatusRule::Mod256 { " (compared mod 256)" } else { "" };
+            let _ = writeln!(
+                out,
+                "status: expected {}, got {}{modulo}",
+                status(&expected.termination),
+                status(&actual.termination)
+            );
         }
         Aspect::Files => {
-            let names: std::collections::BTreeSet<&String> =
-                expected.files.written.keys().chain(actual.files.written.keys()).collect();
+            let names: std::collections::BTreeSet<&String> = expected.files.keys().chain(actual.files.keys()).collect();
             for name in names {
-                match (expected.files.written.get(name), actual.files.written.get(name)) {
+                match (expected.files.get(name), actual.files.get(name)) {
                     (Some(e), Some(a)) if e == a => {}
                     (Some(e), Some(a)) => {
                         out.push_str(&bytes_diff(&format!("file {name}"), &entry_bytes(e), &entry_bytes(a)))
@@ -71,8 +104,8 @@ fn explain_aspect(outputs: &Outputs, aspect: Aspect, out: &mut String) {
                     (None, None) => {}
                 }
             }
-            for name in expected.files.removed.symmetric_difference(&actual.files.removed) {
-                let by = if expected.files.removed.contains(name) {
+            for name in expected.removed.symmetric_difference(&actual.removed) {
+                let by = if expected.removed.contains(name) {
                     "the reference removed it, the candidate did not"
                 } else {
                     "the candidate removed it, the reference did not"
@@ -83,16 +116,36 @@ fn explain_aspect(outputs: &Outputs, aspect: Aspect, out: &mut String) {
     }
 }
 
-fn entry_bytes(entry: &Entry) -> Vec<u8> {
+/// An entry as the bytes a diff shows.
+fn entry_bytes(entry: &KeptEntry) -> Excerpt {
     match entry {
-        Entry::File(bytes) => bytes.clone(),
-        Entry::Symlink(target) => format!("symlink to {target}\n").into_bytes(),
-        Entry::Directory => b"empty directory\n".to_vec(),
+        KeptEntry::File(excerpt) => excerpt.clone(),
+        KeptEntry::Symlink(target) => Excerpt::of(format!("symlink to {target}\n").as_bytes(), usize::MAX),
+        KeptEntry::Directory => Excerpt::of(b"empty directory\n", usize::MAX),
     }
 }
 
-/// A unified diff; binary content is compared as a hex dump.
-fn bytes_diff(what: &str, expected: &[u8], actual: &[u8]) -> String {
+/// `12 bytes, sha256 ...`.
+fn size(excerpt: &Excerpt) -> String {
+    format!("{} bytes, sha256 {}", excerpt.len, excerpt.sha256_hex())
+}
+
+/// A unified diff of what was kept; binary content is compared as a hex dump. When a report
+/// kept only the heads, it says so, with the length and digest of each whole.
+fn bytes_diff(what: &str, expected: &Excerpt, actual: &Excerpt) -> String {
+    let mut out = heads_diff(what, &expected.head, &actual.head);
+    if !expected.is_whole() || !actual.is_whole() {
+        let _ = writeln!(
+            out,
+            "{what}: only the first bytes are kept; expected {}, actual {}",
+            size(expected),
+            size(actual)
+        );
+    }
+    out
+}
+
+fn heads_diff(what: &str, expected: &[u8], actual: &[u8]) -> String {
     let (expected_text, actual_text) = match (std::str::from_utf8(expected), std::str::from_utf8(actual)) {
         (Ok(e), Ok(a)) => (e.to_string(), a.to_string()),
         _ => (hex_dump(expected), hex_dump(actual)),
@@ -105,8 +158,8 @@ fn bytes_diff(what: &str, expected: &[u8], actual: &[u8]) -> String {
         .header(&format!("{what} (expected)"), &format!("{what} (actual)"))
         .to_string();
     if out.is_empty() {
-        // Same lines but different bytes cannot happen for text; say so rather than print nothing.
-        out = format!("{what}: differs\n");
+        // Equal heads of unequal wholes; say so rather than print nothing.
+        out = format!("{what}: differs after the bytes kept\n");
     }
     out
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{diff, Report};
+use super::{diff, printable, Report};
 
 /// Whether annotations are wanted: GitHub Actions sets `GITHUB_ACTIONS=true`.
 pub fn enabled() -> bool {
@@ -14,13 +14,13 @@ pub fn enabled() -> bool {
 pub fn annotations(report: &Report) -> String {
     let mut out = String::new();
     for case in report.cases.iter().filter(|c| !c.verdict.passed()) {
-        let explanation = diff::explain(case);
+        let explanation = diff::explain(case, &report.compare);
         let _ = writeln!(
             out,
             "::error file={},title={}::{}",
             escape_property(&case.file),
             escape_property(&format!("mirror {}: {} {}", report.task, case.name(), case.verdict.name())),
-            escape_data(&format!("$ {}\n{explanation}", case.cmd))
+            escape_data(&format!("$ {}\n{explanation}", printable(&case.cmd)))
         );
     }
     out

@@ -1,8 +1,9 @@
 //! The machine-readable report: one JSON document, versioned by `format` and `version`.
 //!
-//! A report holds everything a reader needs without the task at hand: every case's actual
-//! outputs, and for each failing case the expected ones, so that [`from_json`] rebuilds the
-//! report exactly (shards are merged that way).
+//! A report holds everything a reader needs without the task at hand: what it keeps of every
+//! case's actual outputs (see [`super::kept`]: a bounded head of each stream and file, with
+//! the length and SHA-256 of the whole), and for each failing case of the expected ones, so
+//! that [`from_json`] rebuilds the report exactly (shards are merged that way).
 
 use std::collections::BTreeMap;
 
@@ -10,15 +11,25 @@ use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
+use super::kept::{Excerpt, KeptEntry, KeptRun};
 use super::{CaseInfo, CaseReport, Report, Totals};
-use crate::outcome::{Entry, FileChanges, Outcome, Stream, Termination};
-use crate::task::{Golden, Split};
-use crate::verdict::{Aspect, Verdict};
+use crate::outcome::{Stream, Termination};
+use crate::task::Split;
+use crate::verdict::{Aspect, Judgement, Rules, Tolerated, Verdict};
 
 /// The `format` field of every report.
 pub const FORMAT: &str = "mirror-report";
-/// Bumped on any change a reader would notice.
-pub const VERSION: u32 = 2;
+/// Bumped on any change a reader would notice. Version 3 keeps a bounded head of each
+/// stream and file with the length and SHA-256 of the whole, and tags entries by kind in
+/// digests.
+pub const VERSION: u32 = 3;
+
+/// The fields that say what a document is, read before the rest.
+#[derive(Deserialize)]
+struct HeaderJson {
+    format: String,
+    version: u32,
+}
 
 #[derive(Serialize, Deserialize)]
 struct ReportJson {
@@ -33,11 +44,42 @@ struct ReportJson {
     /// `i/n` for one shard of a run; absent for a whole or merged run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     shard: Option<String>,
+    /// The comparison rules, when they are not exact.
+    #[serde(default, skip_serializing_if = "Rules::is_exact")]
+    compare: Rules,
     digest: String,
     passed: bool,
     solved: Option<bool>,
     totals: BTreeMap<String, TotalsJson>,
+    /// MirrorCode's figures; derived from the cases, so not read back.
+    #[serde(default, skip_deserializing)]
+    metrics: MetricsJson,
+    /// Failing hidden cases whose visible duals all pass; derived, so not read back.
+    #[serde(default, skip_deserializing)]
+    dual_failures: Vec<DualFailureJson>,
     cases: Vec<CaseJson>,
+}
+
+#[derive(Serialize, Default)]
+struct MetricsJson {
+    /// Passed over run, per split (`null` for a split not run).
+    pass_rate: BTreeMap<String, Option<f64>>,
+    solved: Option<bool>,
+    /// The visible pass rate MirrorCode's submission gate compares with its threshold.
+    visible_pass_rate: Option<f64>,
+    submission_gate: GateJson,
+}
+
+#[derive(Serialize, Default)]
+struct GateJson {
+    threshold: f64,
+    open: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct DualFailureJson {
+    case: String,
+    duals: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -63,6 +105,12 @@ struct CaseJson {
     verdict: String,
     differs: Vec<Aspect>,
     cmd: String,
+    /// Aspects equal only under the comparison rules.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    tolerated: Vec<Tolerated>,
+    /// The visible cases this case is a dual of.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    duals: Vec<String>,
     fuel: u64,
     reference_fuel: u64,
     actual: RunJson,
@@ -71,12 +119,11 @@ struct CaseJson {
     expected: Option<RunJson>,
 }
 
-/// One run's outputs, as reports and the oracle's replies write them.
 #[derive(Serialize, Deserialize)]
-pub(crate) struct RunJson {
+struct RunJson {
     termination: TerminationJson,
-    stdout: BytesJson,
-    stderr: BytesJson,
+    stdout: ExcerptJson,
+    stderr: ExcerptJson,
     files: BTreeMap<String, EntryJson>,
     removed: Vec<String>,
 }
@@ -94,18 +141,23 @@ pub(crate) enum TerminationJson {
     NotBuilt,
 }
 
-/// Text as a string; other bytes as `{"base64": ...}`, as in golden files.
+/// A stream or file as kept: its head as `text` when that is UTF-8, else as `base64`, and
+/// the `length` and `sha256` of the whole.
 #[derive(Serialize, Deserialize)]
-#[serde(untagged)]
-pub(crate) enum BytesJson {
-    Text(String),
-    Base64 { base64: String },
+#[serde(deny_unknown_fields)]
+struct ExcerptJson {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    base64: Option<String>,
+    length: u64,
+    sha256: String,
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(untagged)]
-pub(crate) enum EntryJson {
-    Bytes(BytesJson),
+enum EntryJson {
+    File(ExcerptJson),
     Symlink { symlink: String },
     Directory { directory: bool },
 }
@@ -114,6 +166,7 @@ pub(crate) enum EntryJson {
 /// outputs.
 pub fn to_json(report: &Report) -> Result<String> {
     let totals = |split: Option<Split>| TotalsJson::from(report.totals(|c| split.is_none_or(|s| c.split == s)));
+    let metrics = report.metrics();
     let json = ReportJson {
         format: FORMAT.into(),
         version: VERSION,
@@ -122,9 +175,28 @@ pub fn to_json(report: &Report) -> Result<String> {
         reference_sha256: report.reference_sha256.clone(),
         build_log: report.build_log.clone(),
         shard: report.shard.map(|s| s.to_string()),
+        compare: report.compare,
         digest: report.digest(),
         passed: report.passed(),
         solved: report.solved(),
+        metrics: MetricsJson {
+            pass_rate: [
+                ("visible", metrics.visible_pass_rate),
+                ("hidden", metrics.hidden_pass_rate),
+                ("all", metrics.pass_rate),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+            solved: report.solved(),
+            visible_pass_rate: metrics.visible_pass_rate,
+            submission_gate: GateJson { threshold: super::SUBMISSION_GATE, open: metrics.gate_open },
+        },
+        dual_failures: report
+            .dual_failures()
+            .into_iter()
+            .map(|failure| DualFailureJson { case: failure.case, duals: failure.duals })
+            .collect(),
         totals: [
             ("visible", totals(Some(Split::Visible))),
             ("hidden", totals(Some(Split::Hidden))),
@@ -144,16 +216,18 @@ pub fn to_json(report: &Report) -> Result<String> {
 
 /// Reads a report written by [`to_json`]; `source` names it in errors.
 pub fn from_json(text: &str, source: &str) -> Result<Report> {
-    let json: ReportJson =
+    let header: HeaderJson =
         serde_json::from_str(text).with_context(|| format!("{source} is not a Mirror JSON report"))?;
-    if json.format != FORMAT || json.version != VERSION {
+    if header.format != FORMAT || header.version != VERSION {
         bail!(
-            "{source} is a {} report version {}; this Mirror reads {FORMAT} version {VERSION}",
-            json.format,
-            json.version
+            "{source} is a {} report version {}; this Mirror reads {FORMAT} version {VERSION} only (run the shards again with this Mirror)",
+            header.format,
+            header.version
         );
     }
+    let json: ReportJson = serde_json::from_str(text).with_context(|| format!("{source} is a malformed report"))?;
     let shard = json.shard.as_deref().map(str::parse).transpose().with_context(|| format!("{source}: shard"))?;
+    let rules = json.compare;
     let cases =
         json.cases.into_iter().map(case_report).collect::<Result<Vec<_>>>().with_context(|| source.to_string())?;
     let report = Report {
@@ -163,6 +237,7 @@ pub fn from_json(text: &str, source: &str) -> Result<Report> {
         reference_sha256: json.reference_sha256,
         build_log: json.build_log,
         shard,
+        compare: rules,
         cases,
     };
     if report.digest() != json.digest {
@@ -186,7 +261,6 @@ fn case_json(case: &CaseReport) -> Result<CaseJson> {
     let Some(outputs) = &case.outputs else {
         bail!("case {}: its outputs were not kept for the report", case.name());
     };
-    let (actual, expected) = (&outputs.actual, &outputs.expected);
     Ok(CaseJson {
         id: case.id.clone(),
         split: case.split,
@@ -197,92 +271,132 @@ fn case_json(case: &CaseReport) -> Result<CaseJson> {
             _ => Vec::new(),
         },
         cmd: case.cmd.clone(),
+        tolerated: case.tolerated.clone(),
+        duals: case.duals.clone(),
         fuel: case.fuel,
         reference_fuel: case.reference_fuel,
-        actual: run_json(&actual.termination, &actual.stdout, &actual.stderr, &actual.files),
-        expected: (!case.verdict.passed()).then(|| {
-            run_json(&Termination::Exited(expected.status), &expected.stdout, &expected.stderr, &expected.files)
-        }),
+        actual: run_json(&outputs.actual),
+        expected: (!case.verdict.passed()).then(|| run_json(&outputs.expected)),
     })
 }
 
 fn case_report(json: CaseJson) -> Result<CaseReport> {
-    let context = || format!("case {}/{}", json.split.name(), json.id);
-    let actual = outcome(json.actual, json.fuel).with_context(context)?;
+    let name = format!("case {}/{}", json.split.name(), json.id);
+    let actual = kept_run(json.actual).with_context(|| name.clone())?;
     let expected = match json.expected {
-        Some(expected) => outcome(expected, json.reference_fuel).with_context(context)?,
-        None => Outcome { fuel: json.reference_fuel, ..actual.clone() },
+        Some(expected) => kept_run(expected).with_context(|| name.clone())?,
+        // A passing case's expected outputs are its actual ones.
+        None => actual.clone(),
     };
-    let Termination::Exited(status) = expected.termination else {
-        bail!("{}: the expected outcome of a case is always an exit", context());
-    };
-    let expected = Golden {
-        inputs_sha256: String::new(),
-        fuel: expected.fuel,
-        status,
-        stdout: expected.stdout,
-        stderr: expected.stderr,
-        files: expected.files,
-    };
-    let name = context();
-    let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd };
-    let case = CaseReport::new(info, actual, expected, true);
-    if case.verdict.name() != json.verdict {
-        bail!("{name}: the verdict says {}, but its outputs give {}", json.verdict, case.verdict.name());
+    if !matches!(expected.termination, Termination::Exited(_)) {
+        bail!("{name}: the expected outcome of a case is always an exit");
     }
-    Ok(case)
+    let verdict = match crate::verdict::by_termination(&actual.termination) {
+        Err(limit) => limit,
+        Ok(_) if json.differs.is_empty() => Verdict::Pass,
+        Ok(_) => Verdict::WrongOutput(json.differs),
+    };
+    if verdict.name() != json.verdict {
+        bail!("{name}: the verdict says {}, but its outputs give {}", json.verdict, verdict.name());
+    }
+    if let Verdict::WrongOutput(aspects) = &verdict {
+        if let Some(same) = aspects.iter().find(|aspect| same_aspect(&expected, &actual, **aspect)) {
+            bail!("{name}: it lists {} as differing, but expected and actual agree", same.name());
+        }
+    }
+    let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd, duals: json.duals };
+    let judged = Judgement { verdict, tolerated: json.tolerated };
+    Ok(CaseReport::kept(info, judged, (json.fuel, json.reference_fuel), actual, Some(expected)))
 }
 
-/// The JSON form of one run's outputs.
-pub(crate) fn run_json(termination: &Termination, stdout: &[u8], stderr: &[u8], files: &FileChanges) -> RunJson {
+/// Whether two kept runs agree on `aspect`, as far as their digests tell.
+fn same_aspect(expected: &KeptRun, actual: &KeptRun, aspect: Aspect) -> bool {
+    match aspect {
+        Aspect::Stdout => expected.stdout == actual.stdout,
+        Aspect::Stderr => expected.stderr == actual.stderr,
+        Aspect::Status => expected.termination == actual.termination,
+        Aspect::Files => (&expected.files, &expected.removed) == (&actual.files, &actual.removed),
+    }
+}
+
+fn run_json(run: &KeptRun) -> RunJson {
     RunJson {
-        termination: TerminationJson::from(termination),
-        stdout: BytesJson::from(stdout),
-        stderr: BytesJson::from(stderr),
-        files: files
-            .written
+        termination: TerminationJson::from(&run.termination),
+        stdout: ExcerptJson::from(&run.stdout),
+        stderr: ExcerptJson::from(&run.stderr),
+        files: run
+            .files
             .iter()
             .map(|(name, entry)| {
                 let json = match entry {
-                    Entry::File(bytes) => EntryJson::Bytes(BytesJson::from(bytes.as_slice())),
-                    Entry::Symlink(target) => EntryJson::Symlink { symlink: target.clone() },
-                    Entry::Directory => EntryJson::Directory { directory: true },
+                    KeptEntry::File(excerpt) => EntryJson::File(ExcerptJson::from(excerpt)),
+                    KeptEntry::Symlink(target) => EntryJson::Symlink { symlink: target.clone() },
+                    KeptEntry::Directory => EntryJson::Directory { directory: true },
                 };
                 (name.clone(), json)
             })
             .collect(),
-        removed: files.removed.iter().cloned().collect(),
+        removed: run.removed.iter().cloned().collect(),
     }
 }
 
-/// The outcome whose JSON form is `json`, with `fuel`.
-pub(crate) fn outcome(json: RunJson, fuel: u64) -> Result<Outcome> {
-    let termination = match json.termination {
-        TerminationJson::Exit { status } => Termination::Exited(status),
-        TerminationJson::Trap { message } => Termination::Trapped(message),
-        TerminationJson::OutOfFuel => Termination::FuelExhausted,
-        TerminationJson::MemoryLimit { message } => Termination::MemoryExhausted(message),
-        TerminationJson::OutputLimit { stream } => Termination::OutputExceeded(stream),
-        TerminationJson::FileLimit => Termination::FilesExceeded,
-        TerminationJson::WallClock => Termination::WallClockExceeded,
-        TerminationJson::NotBuilt => Termination::NotBuilt,
-    };
-    let mut written = BTreeMap::new();
+fn kept_run(json: RunJson) -> Result<KeptRun> {
+    let termination = Termination::from(json.termination);
+    let mut files = BTreeMap::new();
     for (name, entry) in json.files {
         let entry = match entry {
-            EntryJson::Bytes(bytes) => Entry::File(bytes.decode()?),
-            EntryJson::Symlink { symlink } => Entry::Symlink(symlink),
-            EntryJson::Directory { .. } => Entry::Directory,
+            EntryJson::File(excerpt) => KeptEntry::File(excerpt.decode().with_context(|| format!("file {name:?}"))?),
+            EntryJson::Symlink { symlink } => KeptEntry::Symlink(symlink),
+            EntryJson::Directory { .. } => KeptEntry::Directory,
         };
-        written.insert(name, entry);
+        files.insert(name, entry);
     }
-    Ok(Outcome {
+    Ok(KeptRun {
         termination,
-        stdout: json.stdout.decode()?,
-        stderr: json.stderr.decode()?,
-        files: FileChanges { written, removed: json.removed.into_iter().collect() },
-        fuel,
+        stdout: json.stdout.decode().context("stdout")?,
+        stderr: json.stderr.decode().context("stderr")?,
+        files,
+        removed: json.removed.into_iter().collect(),
     })
+}
+
+impl From<&Excerpt> for ExcerptJson {
+    fn from(excerpt: &Excerpt) -> Self {
+        let (text, base64) = match std::str::from_utf8(&excerpt.head) {
+            Ok(text) => (Some(text.to_string()), None),
+            Err(_) => (None, Some(base64::engine::general_purpose::STANDARD.encode(&excerpt.head))),
+        };
+        ExcerptJson { text, base64, length: excerpt.len, sha256: excerpt.sha256_hex() }
+    }
+}
+
+impl ExcerptJson {
+    /// The excerpt, checked: a head no longer than the whole, and when it is the whole, one
+    /// that has the digest given.
+    fn decode(self) -> Result<Excerpt> {
+        let head = match (self.text, self.base64) {
+            (Some(text), None) => text.into_bytes(),
+            (None, Some(base64)) => {
+                base64::engine::general_purpose::STANDARD.decode(base64).context("invalid base64 in the report")?
+            }
+            _ => bail!("expected one of `text` and `base64`"),
+        };
+        let mut sha256 = [0u8; 32];
+        let valid_hex = self.sha256.len() == 64
+            && self.sha256.is_ascii()
+            && (0..32)
+                .all(|i| u8::from_str_radix(&self.sha256[2 * i..2 * i + 2], 16).map(|byte| sha256[i] = byte).is_ok());
+        if !valid_hex {
+            bail!("sha256 {:?} is not 64 hex digits", self.sha256);
+        }
+        let excerpt = Excerpt { head, len: self.length, sha256 };
+        if excerpt.head.len() as u64 > excerpt.len
+            || (excerpt.is_whole() && Excerpt::of(&excerpt.head, usize::MAX).sha256 != excerpt.sha256)
+        {
+            bail!("its bytes do not match its length and sha256");
+        }
+        Ok(excerpt)
+    }
 }
 
 impl From<&Termination> for TerminationJson {
@@ -298,6 +412,30 @@ impl From<&Termination> for TerminationJson {
             Termination::NotBuilt => TerminationJson::NotBuilt,
         }
     }
+}
+
+impl From<TerminationJson> for Termination {
+    fn from(json: TerminationJson) -> Self {
+        match json {
+            TerminationJson::Exit { status } => Termination::Exited(status),
+            TerminationJson::Trap { message } => Termination::Trapped(message),
+            TerminationJson::OutOfFuel => Termination::FuelExhausted,
+            TerminationJson::MemoryLimit { message } => Termination::MemoryExhausted(message),
+            TerminationJson::OutputLimit { stream } => Termination::OutputExceeded(stream),
+            TerminationJson::FileLimit => Termination::FilesExceeded,
+            TerminationJson::WallClock => Termination::WallClockExceeded,
+            TerminationJson::NotBuilt => Termination::NotBuilt,
+        }
+    }
+}
+
+/// Bytes whole: text as a string, other bytes as `{"base64": ...}`, as in golden files (the
+/// oracle's replies carry outputs so).
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum BytesJson {
+    Text(String),
+    Base64 { base64: String },
 }
 
 impl From<&[u8]> for BytesJson {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{diff, Report};
+use super::{diff, printable, Report};
 use crate::task::Split;
 
 /// The report as a JUnit XML document.
@@ -41,8 +41,8 @@ pub fn to_junit(report: &Report) -> String {
                 out,
                 "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                 case.verdict.name(),
-                escape(diff::explain(case).lines().next().unwrap_or("")),
-                escape(&format!("$ {}\n{}", case.cmd, diff::explain(case)))
+                escape(diff::explain(case, &report.compare).lines().next().unwrap_or("")),
+                escape(&format!("$ {}\n{}", printable(&case.cmd), diff::explain(case, &report.compare)))
             );
             out.push_str("    </testcase>\n");
         }

@@ -5,14 +5,19 @@ mod diff;
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod kept;
 pub mod terminal;
 
 use sha2::{Digest, Sha256};
 
-use crate::outcome::{Entry, Outcome, Termination};
+use crate::outcome::{Outcome, Termination};
 use crate::select::Shard;
 use crate::task::{Golden, Split};
-use crate::verdict::Verdict;
+use crate::verdict::{Judgement, Rules, Tolerated, Verdict};
+use kept::{Excerpt, KeptEntry, KeptRun};
+
+/// The visible pass rate at which MirrorCode's scaffold lets an agent submit.
+pub const SUBMISSION_GATE: f64 = 0.3;
 
 /// One case's result.
 ///
@@ -28,6 +33,10 @@ pub struct CaseReport {
     pub file: String,
     pub cmd: String,
     pub verdict: Verdict,
+    /// Aspects equal only under the task's comparison rules.
+    pub tolerated: Vec<Tolerated>,
+    /// The visible cases this case is a dual of.
+    pub duals: Vec<String>,
     /// Fuel the candidate used.
     pub fuel: u64,
     /// Fuel the reference used when its golden was recorded.
@@ -38,11 +47,12 @@ pub struct CaseReport {
     pub outputs: Option<Box<Outputs>>,
 }
 
-/// What a case's run produced, and what its golden expected.
+/// What a case's run produced, and what its golden expected, as a report keeps them (see
+/// [`kept`]).
 #[derive(Clone, Debug)]
 pub struct Outputs {
-    pub actual: Outcome,
-    pub expected: Golden,
+    pub actual: KeptRun,
+    pub expected: KeptRun,
 }
 
 /// Case-level facts a [`CaseReport`] repeats.
@@ -51,24 +61,45 @@ pub struct CaseInfo {
     pub split: Split,
     pub file: String,
     pub cmd: String,
+    pub duals: Vec<String>,
 }
 
 impl CaseReport {
-    /// Judges `actual` against `expected`; the outputs are kept if the case failed or if
-    /// `keep_outputs`.
-    pub fn new(info: CaseInfo, actual: Outcome, expected: Golden, keep_outputs: bool) -> CaseReport {
-        let verdict = crate::verdict::judge(&expected, &actual);
+    /// Judges `actual` against `expected` under `rules`; the outputs are kept if the case
+    /// failed or if `keep_outputs`.
+    pub fn new(info: CaseInfo, actual: Outcome, expected: Golden, rules: &Rules, keep_outputs: bool) -> CaseReport {
+        let judged = crate::verdict::judge(&expected, &actual, rules);
+        let (fuel, reference_fuel) = (actual.fuel, expected.fuel);
+        let actual = KeptRun::of(actual.termination, &actual.stdout, &actual.stderr, &actual.files);
+        let keep = keep_outputs || !judged.verdict.passed();
+        let expected = keep.then(|| {
+            KeptRun::of(Termination::Exited(expected.status), &expected.stdout, &expected.stderr, &expected.files)
+        });
+        CaseReport::kept(info, judged, (fuel, reference_fuel), actual, expected)
+    }
+
+    /// A case judged already, with what was kept of its run and (unless only its digest is
+    /// wanted) of its golden; `fuel` is the candidate's and the reference's.
+    pub fn kept(
+        info: CaseInfo,
+        judged: Judgement,
+        fuel: (u64, u64),
+        actual: KeptRun,
+        expected: Option<KeptRun>,
+    ) -> CaseReport {
+        let Judgement { verdict, tolerated } = judged;
         let digest = case_digest(&info, &verdict, &actual);
-        let keep = keep_outputs || !verdict.passed();
         CaseReport {
             id: info.id,
             split: info.split,
             file: info.file,
             cmd: info.cmd,
-            fuel: actual.fuel,
-            reference_fuel: expected.fuel,
+            tolerated,
+            duals: info.duals,
+            fuel: fuel.0,
+            reference_fuel: fuel.1,
             digest,
-            outputs: keep.then(|| Box::new(Outputs { actual, expected })),
+            outputs: expected.map(|expected| Box::new(Outputs { actual, expected })),
             verdict,
         }
     }
@@ -90,8 +121,32 @@ pub struct Report {
     pub build_log: Option<String>,
     /// The shard this run was, if it was one.
     pub shard: Option<Shard>,
+    /// The comparison rules the verdicts were reached under.
+    pub compare: Rules,
     /// Sorted by split, then id.
     pub cases: Vec<CaseReport>,
+}
+
+/// MirrorCode's figures for a run, beside Mirror's own.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Metrics {
+    /// Passed over run, per split; `None` for a split with no case run.
+    pub visible_pass_rate: Option<f64>,
+    pub hidden_pass_rate: Option<f64>,
+    pub pass_rate: Option<f64>,
+    /// Whether the visible pass rate reaches [`SUBMISSION_GATE`], as MirrorCode's `submit`
+    /// requires; `None` when no visible case ran.
+    pub gate_open: Option<bool>,
+}
+
+/// A failing hidden case whose visible duals all pass: the mark of a candidate that
+/// hard-coded the visible outputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DualFailure {
+    /// `hidden/id`.
+    pub case: String,
+    /// The duals' ids, every one of which ran and passed.
+    pub duals: Vec<String>,
 }
 
 /// Case counts of one split, or of all.
@@ -128,12 +183,43 @@ impl Report {
         (!hidden.is_empty()).then(|| hidden.iter().all(|c| c.verdict.passed()))
     }
 
-    /// SHA-256 over every case's digest, in split and id order, so that the digest of a
-    /// whole run equals that of its shards merged.
+    /// Pass rates per split, and whether MirrorCode's submission gate would open.
+    pub fn metrics(&self) -> Metrics {
+        let rate = |include: &dyn Fn(&CaseReport) -> bool| {
+            let totals = self.totals(include);
+            (totals.cases > 0).then(|| totals.passed as f64 / totals.cases as f64)
+        };
+        let visible_pass_rate = rate(&|c| c.split == Split::Visible);
+        Metrics {
+            visible_pass_rate,
+            hidden_pass_rate: rate(&|c| c.split == Split::Hidden),
+            pass_rate: rate(&|_| true),
+            gate_open: visible_pass_rate.map(|rate| rate >= SUBMISSION_GATE),
+        }
+    }
+
+    /// The failing hidden cases whose duals were all run and all passed, in case order.
+    pub fn dual_failures(&self) -> Vec<DualFailure> {
+        let passed =
+            |id: &str| self.cases.iter().find(|c| c.split == Split::Visible && c.id == id).map(|c| c.verdict.passed());
+        self.cases
+            .iter()
+            .filter(|c| c.split == Split::Hidden && !c.verdict.passed() && !c.duals.is_empty())
+            .filter(|c| c.duals.iter().all(|dual| passed(dual) == Some(true)))
+            .map(|c| DualFailure { case: c.name(), duals: c.duals.clone() })
+            .collect()
+    }
+
+    /// SHA-256 over the comparison rules, when they are not exact, then every case's digest,
+    /// in split and id order, so that the digest of a whole run equals that of its shards
+    /// merged, and runs under other rules never share one.
     pub fn digest(&self) -> String {
         let mut cases: Vec<&CaseReport> = self.cases.iter().collect();
         cases.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
         let mut hasher = Sha256::new();
+        if !self.compare.is_exact() {
+            hasher.update(format!("compare: {}\n", self.compare.describe().join(", ")).as_bytes());
+        }
         for case in cases {
             hasher.update(case.digest);
         }
@@ -142,32 +228,78 @@ impl Report {
 }
 
 /// SHA-256 over a case's id, split, verdict and actual outputs, each field length-prefixed.
-fn case_digest(info: &CaseInfo, verdict: &Verdict, actual: &Outcome) -> [u8; 32] {
+/// Streams and files count by their length and SHA-256, which a report keeps whole; every
+/// entry is tagged with its kind, so that no file's content reads as a symlink or a
+/// directory.
+fn case_digest(info: &CaseInfo, verdict: &Verdict, actual: &KeptRun) -> [u8; 32] {
     let mut hasher = Sha256::new();
     let mut field = |bytes: &[u8]| {
         hasher.update((bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
     };
+    let bytes = |field: &mut dyn FnMut(&[u8]), excerpt: &Excerpt| {
+        field(&excerpt.len.to_le_bytes());
+        field(&excerpt.sha256);
+    };
     field(info.id.as_bytes());
     field(info.split.name().as_bytes());
     field(verdict.name().as_bytes());
     field(termination_key(&actual.termination).as_bytes());
-    field(&actual.stdout);
-    field(&actual.stderr);
-    field(&(actual.files.written.len() as u64).to_le_bytes());
-    for (name, entry) in &actual.files.written {
+    bytes(&mut field, &actual.stdout);
+    bytes(&mut field, &actual.stderr);
+    field(&(actual.files.len() as u64).to_le_bytes());
+    for (name, entry) in &actual.files {
         field(name.as_bytes());
         match entry {
-            Entry::File(bytes) => field(bytes),
-            Entry::Symlink(target) => field(format!("symlink:{target}").as_bytes()),
-            Entry::Directory => field(b"directory"),
+            KeptEntry::File(excerpt) => {
+                field(b"file");
+                bytes(&mut field, excerpt);
+            }
+            KeptEntry::Symlink(target) => {
+                field(b"symlink");
+                field(target.as_bytes());
+            }
+            KeptEntry::Directory => field(b"directory"),
         }
     }
-    field(&(actual.files.removed.len() as u64).to_le_bytes());
-    for name in &actual.files.removed {
-        field(format!("removed:{name}").as_bytes());
+    field(&(actual.removed.len() as u64).to_le_bytes());
+    for name in &actual.removed {
+        field(name.as_bytes());
     }
     hasher.finalize().into()
+}
+
+/// `text` safe to print on a terminal: control characters other than newline and tab (escape
+/// sequences that clear the screen, set the window title or the clipboard, or colour text
+/// as if Mirror had), carriage returns and bidirectional overrides become visible escapes
+/// such as `\x1b` and `\u{202e}`.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hostile = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(hostile) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\r' => out.push_str("\\r"),
+            c if hostile(c) && (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if hostile(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+/// `problems` one per line, each after `indent`: the first 20, then how many more there are.
+pub fn listed(problems: &[String], indent: &str) -> String {
+    const SHOWN: usize = 20;
+    let mut lines: Vec<String> = problems.iter().take(SHOWN).map(|p| format!("{indent}{p}")).collect();
+    if problems.len() > SHOWN {
+        lines.push(format!("{indent}... and {} more", problems.len() - SHOWN));
+    }
+    lines.join("\n")
 }
 
 /// A stable one-line name for how a run ended, as reports and digests write it.
@@ -175,5 +307,78 @@ pub fn termination_key(termination: &Termination) -> String {
     match termination {
         Termination::Exited(status) => format!("exit {status}"),
         other => other.describe(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::FileChanges;
+
+    fn report(compare: Rules, hidden_stdout: &[u8]) -> Report {
+        let golden = |stdout: &[u8]| Golden {
+            inputs_sha256: String::new(),
+            fuel: 1,
+            status: 0,
+            stdout: stdout.to_vec(),
+            stderr: Vec::new(),
+            files: FileChanges::default(),
+            origin: None,
+        };
+        let outcome = |stdout: &[u8]| Outcome {
+            termination: Termination::Exited(0),
+            stdout: stdout.to_vec(),
+            stderr: Vec::new(),
+            files: FileChanges::default(),
+            fuel: 1,
+        };
+        let case = |id: &str, split, duals: &[&str], expected: &[u8], actual: &[u8]| {
+            let info = CaseInfo {
+                id: id.into(),
+                split,
+                file: String::new(),
+                cmd: String::new(),
+                duals: duals.iter().map(|d| d.to_string()).collect(),
+            };
+            CaseReport::new(info, outcome(actual), golden(expected), &compare, false)
+        };
+        Report {
+            task: "t".into(),
+            candidate: String::new(),
+            candidate_sha256: String::new(),
+            reference_sha256: String::new(),
+            build_log: None,
+            shard: None,
+            compare,
+            cases: vec![
+                case("a", Split::Visible, &[], b"a\n", b"a\n"),
+                case("b", Split::Visible, &[], b"b\n", b"wrong\n"),
+                case("h", Split::Hidden, &["a"], b"h\n", hidden_stdout),
+                case("i", Split::Hidden, &["b"], b"i\n", b"other\n"),
+            ],
+        }
+    }
+
+    #[test]
+    fn the_digest_covers_the_rules_and_is_unchanged_under_exact_ones() {
+        let exact = report(Rules::EXACT, b"h\n");
+        let mut hasher = Sha256::new();
+        for case in &exact.cases {
+            hasher.update(case.digest);
+        }
+        assert_eq!(exact.digest(), crate::sandbox::hex(&hasher.finalize()));
+        assert_ne!(report(Rules::MIRRORCODE, b"h\n").digest(), exact.digest());
+    }
+
+    #[test]
+    fn metrics_and_dual_failures() {
+        let run = report(Rules::EXACT, b"hard-coded\n");
+        let metrics = run.metrics();
+        assert_eq!(metrics.visible_pass_rate, Some(0.5));
+        assert_eq!(metrics.hidden_pass_rate, Some(0.0));
+        assert_eq!(metrics.gate_open, Some(true));
+        // `i` fails too, but its dual `b` fails as well: not the mark of hard-coding.
+        assert_eq!(run.dual_failures(), [DualFailure { case: "hidden/h".into(), duals: vec!["a".into()] }]);
+        assert_eq!(report(Rules::EXACT, b"h\n").dual_failures(), []);
     }
 }

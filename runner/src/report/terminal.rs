@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::{diff, Report, Totals};
+use super::{diff, printable, Report, Totals};
 use crate::task::Split;
 
 /// How much to show.
@@ -57,7 +57,7 @@ pub fn render(report: &Report, style: Style, timing: Option<(Duration, usize)>) 
     let build_failed = report.cases.iter().any(|c| c.verdict == crate::verdict::Verdict::BuildError);
     if let Some(log) = report.build_log.as_ref().filter(|_| build_failed && style.verbosity != Verbosity::Quiet) {
         let _ = writeln!(out, "{} the candidate did not build:", style.paint(&format!("{BOLD}{RED}"), "BUILD FAILED"));
-        for line in log.lines() {
+        for line in printable(log).lines() {
             let _ = writeln!(out, "  {line}");
         }
         out.push('\n');
@@ -71,11 +71,20 @@ pub fn render(report: &Report, style: Style, timing: Option<(Duration, usize)>) 
                 if style.verbosity == Verbosity::Verbose {
                     let fuel = format!("fuel {} (reference {})", case.fuel, case.reference_fuel);
                     let _ = writeln!(out, "{} {}  {fuel}", style.paint(GREEN, "PASS"), case.name());
+                    for line in diff::tolerances(case).lines() {
+                        let _ = writeln!(out, "  {line}");
+                    }
                 }
                 continue;
             }
-            let _ = writeln!(out, "{} {}  ({})", style.paint(&format!("{BOLD}{RED}"), "FAIL"), case.name(), case.cmd);
-            for line in diff::explain(case).lines() {
+            let _ = writeln!(
+                out,
+                "{} {}  ({})",
+                style.paint(&format!("{BOLD}{RED}"), "FAIL"),
+                case.name(),
+                printable(&case.cmd)
+            );
+            for line in diff::explain(case, &report.compare).lines() {
                 let _ = writeln!(out, "  {}", style.diff_line(line));
             }
             out.push('\n');
@@ -98,6 +107,7 @@ pub fn render(report: &Report, style: Style, timing: Option<(Duration, usize)>) 
             Some(false) => out.push_str("not solved: some hidden cases fail\n"),
             None => {}
         }
+        out.push_str(&mirrorcode_lines(report));
         let _ = writeln!(out, "digest: {}", report.digest());
         if let Some((elapsed, jobs)) = timing {
             let per_case = elapsed.as_secs_f64() * 1000.0 / report.cases.len().max(1) as f64;
@@ -114,6 +124,49 @@ pub fn render(report: &Report, style: Style, timing: Option<(Duration, usize)>) 
     let failed = all.cases - all.passed;
     let closing = format!("{}: {} passed, {failed} failed", report.task, all.passed);
     let _ = writeln!(out, "{}", style.paint(if failed == 0 { GREEN } else { RED }, &closing));
+    out
+}
+
+/// The comparison rules and what they tolerated, MirrorCode's pass rates and gate, and the
+/// hidden failures whose visible duals pass.
+fn mirrorcode_lines(report: &Report) -> String {
+    let mut out = String::new();
+    if !report.compare.is_exact() {
+        let tolerant = report.cases.iter().filter(|c| c.verdict.passed() && !c.tolerated.is_empty()).count();
+        let _ = writeln!(
+            out,
+            "compare: {} ({tolerant} passing case{} needed them; -v shows which)",
+            report.compare.describe().join(", "),
+            if tolerant == 1 { "" } else { "s" }
+        );
+    }
+    let metrics = report.metrics();
+    let percent = |rate: Option<f64>| rate.map_or("-".to_string(), |r| format!("{:.1}%", 100.0 * r));
+    let gate = match metrics.gate_open {
+        Some(true) => "open",
+        Some(false) => "closed",
+        None => "not run",
+    };
+    let _ = writeln!(
+        out,
+        "pass rates: visible {}, hidden {}, all {}; submission gate (visible >= {:.0}%): {gate}",
+        percent(metrics.visible_pass_rate),
+        percent(metrics.hidden_pass_rate),
+        percent(metrics.pass_rate),
+        100.0 * super::SUBMISSION_GATE
+    );
+    let failures = report.dual_failures();
+    if !failures.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} hidden failure{} whose visible duals pass (the mark of hard-coded outputs):",
+            failures.len(),
+            if failures.len() == 1 { "" } else { "s" }
+        );
+        for failure in failures {
+            let _ = writeln!(out, "  {} (duals: {})", failure.case, failure.duals.join(", "));
+        }
+    }
     out
 }
 

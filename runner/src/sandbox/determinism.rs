@@ -1,5 +1,5 @@
 //! The sources of nondeterminism a guest can observe, replaced by fixed or seeded ones:
-//! clocks, random numbers and inode numbers.
+//! clocks, random numbers, inode numbers and file times.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -11,6 +11,9 @@ use wasmtime_wasi::{HostMonotonicClock, HostWallClock};
 
 /// The one instant every guest sees as "now": 2001-09-09T01:46:40Z (10^9 seconds after the epoch).
 pub const WALL_CLOCK_SECONDS: u64 = 1_000_000_000;
+
+/// [`WALL_CLOCK_SECONDS`] in nanoseconds: the time of every file the case did not change.
+pub const WALL_CLOCK_NANOS: u64 = WALL_CLOCK_SECONDS * 1_000_000_000;
 
 /// How far the virtual monotonic clock moves each time a guest reads it, so that loops
 /// waiting for time to pass still end.
@@ -107,17 +110,101 @@ impl rand_core::TryRng for SeededRandom {
     }
 }
 
-/// Maps the host's file identities to small numbers handed out in the order the guest first
-/// sees each file. The guest runs deterministically, so the numbering does too.
+/// Maps the host's file identities to small numbers: a new number for each file the case
+/// creates, and for any other file the next number when the guest first sees it. The guest
+/// runs deterministically, so the numbering does too, on every file system: a host that
+/// reuses a freed inode for a new file cannot make two files share a number.
 #[derive(Default)]
 pub struct VirtualInodes {
     numbers: HashMap<u64, u64>,
+    last: u64,
 }
 
 impl VirtualInodes {
     /// The guest-visible inode number for a host identity.
     pub fn number(&mut self, host_identity: u64) -> u64 {
-        let next = self.numbers.len() as u64 + 1;
-        *self.numbers.entry(host_identity).or_insert(next)
+        match self.numbers.get(&host_identity) {
+            Some(&number) => number,
+            None => self.fresh(host_identity),
+        }
+    }
+
+    /// A new number for a file just created, whatever the host identity meant before.
+    pub fn fresh(&mut self, host_identity: u64) -> u64 {
+        self.last += 1;
+        self.numbers.insert(host_identity, self.last);
+        self.last
+    }
+}
+
+/// A file's access, modification and status-change times, in nanoseconds since the epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Times {
+    pub atim: u64,
+    pub mtim: u64,
+    pub ctim: u64,
+}
+
+impl Times {
+    /// All three times at `nanos`.
+    pub fn at(nanos: u64) -> Self {
+        Times { atim: nanos, mtim: nanos, ctim: nanos }
+    }
+}
+
+/// The times of the files a case created, changed or set times on, by virtual inode; every
+/// other file has the fixed wall-clock instant. Reads do not move access times (as with
+/// `noatime`), and a directory's times move only when a program sets them.
+#[derive(Default)]
+pub struct FileTimes {
+    times: HashMap<u64, Times>,
+}
+
+impl FileTimes {
+    /// The times of the file with virtual inode `ino`.
+    pub fn get(&self, ino: u64) -> Times {
+        self.times.get(&ino).copied().unwrap_or(Times::at(WALL_CLOCK_NANOS))
+    }
+
+    /// A file created at `now`.
+    pub fn created(&mut self, ino: u64, now: u64) {
+        self.times.insert(ino, Times::at(now));
+    }
+
+    /// A file whose contents changed at `now`.
+    pub fn modified(&mut self, ino: u64, now: u64) {
+        let times = self.get(ino);
+        self.times.insert(ino, Times { mtim: now, ctim: now, ..times });
+    }
+
+    /// A program set the access and/or modification time at `now`; its status changes too.
+    pub fn set(&mut self, ino: u64, atim: Option<u64>, mtim: Option<u64>, now: u64) {
+        let times = self.get(ino);
+        self.times.insert(ino, Times { atim: atim.unwrap_or(times.atim), mtim: mtim.unwrap_or(times.mtim), ctim: now });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reused_host_identity_gets_a_new_number_when_created_again() {
+        let mut inodes = VirtualInodes::default();
+        assert_eq!(inodes.number(77), 1);
+        assert_eq!(inodes.number(12), 2);
+        assert_eq!(inodes.number(77), 1);
+        assert_eq!(inodes.fresh(77), 3);
+        assert_eq!(inodes.number(77), 3);
+    }
+
+    #[test]
+    fn times_start_at_the_fixed_instant_and_keep_what_is_set() {
+        let mut times = FileTimes::default();
+        assert_eq!(times.get(1), Times::at(WALL_CLOCK_NANOS));
+        times.set(1, None, Some(5), 9);
+        assert_eq!(times.get(1), Times { atim: WALL_CLOCK_NANOS, mtim: 5, ctim: 9 });
+        times.modified(1, 11);
+        assert_eq!(times.get(1), Times { atim: WALL_CLOCK_NANOS, mtim: 11, ctim: 11 });
     }
 }

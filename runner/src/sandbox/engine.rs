@@ -1,8 +1,8 @@
 //! The Wasmtime engine Mirror runs every guest on, and the on-disk cache of compiled modules.
 
 use std::hash::{Hash, Hasher};
-use std::path::Path;
 
+use crate::cache::{CacheDir, Sealed};
 use anyhow::{bail, Context, Result};
 use wasmtime::{Config, Engine, InstanceAllocationStrategy, Module, PoolingAllocationConfig, WasmFeatures};
 
@@ -40,40 +40,44 @@ pub fn build_engine(slots: u32) -> Result<Engine> {
     Engine::new(&config).map_err(anyhow::Error::from).context("cannot start the Wasmtime engine")
 }
 
-/// Compiles `bytes`, or loads the artifact an earlier run left in `cache_dir`.
+/// Compiles `bytes`, or loads the artifact an earlier run left in `cache`.
 ///
 /// Artifacts are keyed by the module's SHA-256 and the engine's compatibility hash (Wasmtime
-/// version, settings, features), so a changed engine never loads a stale artifact.
-pub fn compile_cached(engine: &Engine, bytes: &[u8], sha256: &str, cache_dir: Option<&Path>) -> Result<Module> {
+/// version, settings, features), so a changed engine never loads a stale artifact. They are
+/// native code: one is loaded only when its seal verifies; one that does not is reported,
+/// compiled again and replaced.
+pub fn compile_cached(engine: &Engine, bytes: &[u8], sha256: &str, cache: Option<&CacheDir>) -> Result<Module> {
     check_core_module(bytes)?;
-    let Some(cache_dir) = cache_dir else { return compile(engine, bytes) };
+    let Some(cache) = cache else { return compile(engine, bytes) };
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
-    let artifact = cache_dir.join(format!("{sha256}-{:016x}.cwasm", hasher.finish()));
-    if artifact.is_file() {
-        // SAFETY: the artifact was written by `Module::serialize` for an engine with the same
-        // compatibility hash, through an atomic rename; Wasmtime checks its header again.
-        if let Ok(module) = unsafe { Module::deserialize_file(engine, &artifact) } {
-            return Ok(module);
+    let artifact = cache.path.join(format!("{sha256}-{:016x}.cwasm", hasher.finish()));
+    match cache.key.open(&artifact) {
+        Ok(Sealed::Valid(file)) => {
+            // SAFETY: the artifact verified against the user's key, so it is what an earlier
+            // `Module::serialize` for an engine with the same compatibility hash wrote; it is
+            // mapped from the very file that was verified, and Wasmtime checks its header again.
+            if let Ok(module) = unsafe { Module::deserialize_open_file(engine, file) } {
+                return Ok(module);
+            }
         }
+        Ok(Sealed::Tampered) => eprintln!(
+            "mirror: warning: cached artifact {} failed verification; compiling the module again",
+            artifact.display()
+        ),
+        // A cache that cannot be read costs time, not correctness.
+        Ok(Sealed::Missing) | Err(_) => {}
     }
     let module = compile(engine, bytes)?;
     // A cache that cannot be written costs time, not correctness.
-    let _ = store_artifact(&module, cache_dir, &artifact);
+    if let Ok(serialized) = module.serialize() {
+        let _ = cache.key.write(&artifact, &serialized);
+    }
     Ok(module)
 }
 
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module> {
     Module::new(engine, bytes).map_err(|err| anyhow::anyhow!("invalid WebAssembly module: {err:#}"))
-}
-
-fn store_artifact(module: &Module, dir: &Path, artifact: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let serialized = module.serialize().map_err(anyhow::Error::from)?;
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut temp, &serialized)?;
-    temp.persist(artifact)?;
-    Ok(())
 }
 
 /// Rejects what is not a preview1 core module before Wasmtime sees it, with a message that

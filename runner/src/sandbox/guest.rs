@@ -1,53 +1,51 @@
-//! Everything one guest instance owns on the host side: its WASI context, its virtual clock
-//! and inode numbering, and the budgets its limits are counted against.
+//! Everything one guest instance owns on the host side: its WASI context, its virtual clock,
+//! the case's files it works on, and the budgets its limits are counted against.
 
 use wasmtime::ResourceLimiter;
 use wasmtime_wasi::p1::WasiP1Ctx;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
-use super::determinism::{VirtualClock, VirtualInodes};
+use super::budget::OpenDescriptors;
+use super::case::CaseFiles;
+use super::determinism::VirtualClock;
 use super::limits::Limits;
+use crate::outcome::Stream;
 
 /// The `Store` data of one guest instance.
 pub struct GuestState {
     pub wasi: WasiP1Ctx,
     pub clock: VirtualClock,
-    pub inodes: VirtualInodes,
-    pub writes: WriteBudget,
+    /// The case's files, lent to this guest for its run.
+    pub case: CaseFiles,
+    pub descriptors: OpenDescriptors,
+    pub output: OutputPipes,
     pub memory: MemoryBudget,
 }
 
-/// Files and file bytes the guest may still create or write.
-pub struct WriteBudget {
-    files_left: u32,
-    bytes_left: u64,
-    /// Set once the guest asked for more than its budget.
-    pub exceeded: bool,
+/// The guest's stdout and stderr pipes, each one byte longer than its cap so that a byte
+/// past the cap shows.
+pub struct OutputPipes {
+    stdout: (MemoryOutputPipe, usize),
+    /// None when stderr shares the stdout pipe.
+    stderr: Option<(MemoryOutputPipe, usize)>,
 }
 
-impl WriteBudget {
-    pub fn new(limits: &Limits) -> Self {
-        WriteBudget { files_left: limits.files_created, bytes_left: limits.file_bytes_written, exceeded: false }
+impl OutputPipes {
+    /// The stdout pipe and its cap, and stderr's unless it shares the stdout pipe.
+    pub fn new(stdout: MemoryOutputPipe, stdout_cap: usize, stderr: Option<(MemoryOutputPipe, usize)>) -> Self {
+        OutputPipes { stdout: (stdout, stdout_cap), stderr }
     }
 
-    /// Takes one file from the budget; false (and `exceeded`) when none is left.
-    pub fn take_file(&mut self) -> bool {
-        self.take(|budget| budget.files_left.checked_sub(1).map(|left| budget.files_left = left))
-    }
-
-    /// Takes `bytes` from the budget; false (and `exceeded`) when fewer are left.
-    pub fn take_bytes(&mut self, bytes: u64) -> bool {
-        self.take(|budget| budget.bytes_left.checked_sub(bytes).map(|left| budget.bytes_left = left))
-    }
-
-    /// Whether a file may grow to `size` bytes without writing them (truncate, allocate).
-    pub fn allows_size(&mut self, size: u64) -> bool {
-        self.take(|budget| (size <= budget.bytes_left).then_some(()))
-    }
-
-    fn take(&mut self, attempt: impl FnOnce(&mut Self) -> Option<()>) -> bool {
-        let granted = attempt(self).is_some();
-        self.exceeded |= !granted;
-        granted
+    /// The stream that holds more than its cap, if one does (stdout first).
+    pub fn exceeded(&self) -> Option<Stream> {
+        let over = |(pipe, cap): &(MemoryOutputPipe, usize)| pipe.contents().len() > *cap;
+        if over(&self.stdout) {
+            Some(Stream::Stdout)
+        } else if self.stderr.as_ref().is_some_and(over) {
+            Some(Stream::Stderr)
+        } else {
+            None
+        }
     }
 }
 
@@ -95,8 +93,9 @@ impl GuestState {
         GuestState {
             wasi: wasmtime_wasi::WasiCtxBuilder::new().build_p1(),
             clock: VirtualClock::default(),
-            inodes: VirtualInodes::default(),
-            writes: WriteBudget::new(limits),
+            case: CaseFiles::new(limits),
+            descriptors: OpenDescriptors::default(),
+            output: OutputPipes::new(MemoryOutputPipe::new(0), 0, None),
             memory: MemoryBudget::new(limits),
         }
     }

@@ -4,14 +4,19 @@
 //! goldens or verdicts.
 
 mod backstop;
+mod budget;
+mod case;
+mod descriptors;
 mod determinism;
 mod engine;
 mod guest;
 mod hostcalls;
+mod layout;
 mod limits;
 mod scratch;
+mod tree;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
@@ -20,13 +25,17 @@ use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
 pub use backstop::FUEL_SLICE;
+pub use budget::MAX_OPEN_DESCRIPTORS;
+pub use case::CaseFiles;
 pub use determinism::WALL_CLOCK_SECONDS;
 pub use limits::Limits;
 pub use scratch::{check_relative, portable_path, remove_all_scratch_dirs, Scratch};
 
+use crate::cache::CacheDir;
 use crate::outcome::{Stream, Termination};
-use determinism::{FixedWallClock, SeededRandom, VirtualClock, VirtualInodes, INSECURE_RANDOM_SEED};
-use guest::{GuestState, MemoryBudget, ResourceExhausted, WriteBudget};
+use budget::{HostDiskFull, LimitExceeded, OpenDescriptors};
+use determinism::{FixedWallClock, SeededRandom, VirtualClock, INSECURE_RANDOM_SEED};
+use guest::{GuestState, MemoryBudget, OutputPipes, ResourceExhausted};
 use hostcalls::GuestExit;
 
 /// The largest module Mirror compiles: far above real programs (the guest tools are
@@ -37,7 +46,7 @@ pub const MAX_MODULE_BYTES: u64 = 256 << 20;
 pub struct Sandbox {
     engine: Engine,
     linker: Linker<GuestState>,
-    cache_dir: Option<PathBuf>,
+    cache: Option<CacheDir>,
 }
 
 /// A module compiled and linked, ready to instantiate once per run; clones share it.
@@ -71,27 +80,25 @@ pub struct RunOutput {
 
 impl Sandbox {
     /// A sandbox for up to `parallel_runs` concurrent runs, caching compiled modules in
-    /// `cache_dir` when given (see [`crate::cache::modules`]).
-    pub fn new(parallel_runs: usize, cache_dir: Option<PathBuf>) -> Result<Self> {
+    /// `cache` when given (see [`crate::cache::modules`]).
+    ///
+    /// Makes sure the process may open enough descriptors for that many guests and its own
+    /// files (see [`descriptors`]).
+    pub fn new(parallel_runs: usize, cache: Option<CacheDir>) -> Result<Self> {
+        descriptors::reserve_for(parallel_runs)?;
         let slots = u32::try_from(parallel_runs.max(1) + 1).unwrap_or(u32::MAX);
         let engine = engine::build_engine(slots)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |state: &mut GuestState| &mut state.wasi)
             .map_err(anyhow::Error::from)?;
         hostcalls::shadow_preview1(&mut linker).map_err(anyhow::Error::from)?;
-        Ok(Sandbox { engine, linker, cache_dir })
+        Ok(Sandbox { engine, linker, cache })
     }
 
     /// Reads, compiles (or loads from cache) and links the module at `path`.
+    /// It must be a regular file: a FIFO or a device such as `/dev/zero` is refused, not read.
     pub fn load(&self, path: &Path) -> Result<Program> {
-        let size = std::fs::metadata(path).with_context(|| format!("cannot read module {}", path.display()))?.len();
-        if size > MAX_MODULE_BYTES {
-            anyhow::bail!(
-                "module {} is {size} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles",
-                path.display()
-            );
-        }
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read module {}", path.display()))?;
+        let bytes = crate::files::read_given(path).context("cannot read module")?;
         self.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))
     }
 
@@ -101,7 +108,7 @@ impl Sandbox {
             anyhow::bail!("the module is {} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles", bytes.len());
         }
         let sha256 = sha256_hex(bytes);
-        let module = engine::compile_cached(&self.engine, bytes, &sha256, self.cache_dir.as_deref())?;
+        let module = engine::compile_cached(&self.engine, bytes, &sha256, self.cache.as_ref())?;
         self.check_imports(&module)?;
         if module.get_export("_start").is_none() {
             anyhow::bail!("the module exports no `_start` function: Mirror runs WASI command modules");
@@ -129,8 +136,19 @@ impl Sandbox {
         Ok(())
     }
 
-    /// Runs `program` once with `scratch` preopened as both `.` and `/`.
+    /// Runs `program` once with `scratch` preopened as both `.` and `/`, as a case of its own.
     pub fn run(&self, program: &Program, invocation: &Invocation<'_>, scratch: &Path) -> Result<RunOutput> {
+        self.run_in_case(program, invocation, scratch, &mut CaseFiles::new(invocation.limits))
+    }
+
+    /// Runs `program` once as one command of a case, on the case's `files`.
+    pub fn run_in_case(
+        &self,
+        program: &Program,
+        invocation: &Invocation<'_>,
+        scratch: &Path,
+        files: &mut CaseFiles,
+    ) -> Result<RunOutput> {
         let limits = invocation.limits;
         let stdout = MemoryOutputPipe::new(limits.stdout_bytes.saturating_add(1));
         let stderr = if invocation.stderr_joins_stdout {
@@ -159,11 +177,13 @@ impl Sandbox {
                 .map_err(anyhow::Error::from)
                 .with_context(|| format!("cannot preopen scratch directory {}", scratch.display()))?;
         }
+        let stderr_pipe = (!invocation.stderr_joins_stdout).then(|| (stderr.clone(), limits.stderr_bytes));
         let state = GuestState {
             wasi: wasi.build_p1(),
             clock,
-            inodes: VirtualInodes::default(),
-            writes: WriteBudget::new(limits),
+            case: std::mem::replace(files, CaseFiles::new(limits)),
+            descriptors: OpenDescriptors::default(),
+            output: OutputPipes::new(stdout.clone(), limits.stdout_bytes, stderr_pipe),
             memory: MemoryBudget::new(limits),
         };
         let mut store = Store::new(&self.engine, state);
@@ -180,13 +200,11 @@ impl Sandbox {
             start.call_async(&mut store, ()).await
         });
         let fuel_used = limits.fuel - store.get_fuel().unwrap_or(0);
+        *files = store.into_data().case;
         let mut termination = match result {
-            Some(result) => classify(result),
+            Some(result) => classify(result)?,
             None => Termination::WallClockExceeded,
         };
-        if store.data().writes.exceeded {
-            termination = Termination::FilesExceeded;
-        }
         let stdout = capped(stdout, limits.stdout_bytes, Stream::Stdout, &mut termination);
         let stderr = if invocation.stderr_joins_stdout {
             Vec::new()
@@ -217,23 +235,33 @@ fn capped(pipe: MemoryOutputPipe, cap: usize, stream: Stream, termination: &mut 
     bytes
 }
 
-fn classify(result: wasmtime::Result<()>) -> Termination {
-    let Err(err) = result else { return Termination::Exited(0) };
+/// How a run ended; an error when the host, not the guest, failed.
+fn classify(result: wasmtime::Result<()>) -> Result<Termination> {
+    let Err(err) = result else { return Ok(Termination::Exited(0)) };
+    if let Some(full) = err.downcast_ref::<HostDiskFull>() {
+        anyhow::bail!("{full}");
+    }
     if let Some(GuestExit(code)) = err.downcast_ref::<GuestExit>() {
-        return Termination::Exited(*code);
+        return Ok(Termination::Exited(*code));
     }
     if let Some(exit) = err.downcast_ref::<wasmtime_wasi::I32Exit>() {
-        return Termination::Exited(exit.0 as u32);
+        return Ok(Termination::Exited(exit.0 as u32));
     }
     if let Some(exhausted) = err.downcast_ref::<ResourceExhausted>() {
-        return Termination::MemoryExhausted(exhausted.to_string());
+        return Ok(Termination::MemoryExhausted(exhausted.to_string()));
     }
-    match err.downcast_ref::<Trap>() {
+    if let Some(exceeded) = err.downcast_ref::<LimitExceeded>() {
+        return Ok(match exceeded {
+            LimitExceeded::Output(stream) => Termination::OutputExceeded(*stream),
+            LimitExceeded::Files => Termination::FilesExceeded,
+        });
+    }
+    Ok(match err.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => Termination::FuelExhausted,
         Some(Trap::Interrupt) => Termination::WallClockExceeded,
         Some(trap) => Termination::Trapped(trap.to_string()),
         None => Termination::Trapped(err.root_cause().to_string()),
-    }
+    })
 }
 
 /// Lowercase hex SHA-256 of `bytes`.

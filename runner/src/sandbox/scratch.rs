@@ -1,13 +1,16 @@
 //! The per-case scratch directory: the only part of the host a guest can reach.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::FileType;
+use std::ffi::OsString;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
+use cap_std::fs::{Dir, FileType};
 use tempfile::TempDir;
 
+use super::tree::{walk, Visit};
 use crate::outcome::{Entry, FileChanges};
 
 /// Scratch directories that exist now, so that an interrupted run can remove them.
@@ -29,13 +32,17 @@ pub fn remove_all_scratch_dirs() {
 /// One scratch directory can serve many cases in turn: [`Scratch::prepare`] empties it and
 /// writes the next case's inputs, which costs far less than making and removing a directory
 /// per case. A guest sees no difference: the directory's contents are all it can observe.
+///
+/// Everything inside is reached relative to the directory, one name at a time, so a tree of
+/// any depth is read back and removed whatever the length of `TMPDIR`.
 pub struct Scratch {
     dir: TempDir,
+    root: Dir,
     inputs: BTreeMap<String, Vec<u8>>,
-    /// What the directory holds at its top level, known without listing it once
-    /// [`Scratch::changes`] has read it back: `prepare` then removes these rather than list
-    /// the directory again.
-    known_top_level: Option<Vec<(PathBuf, FileType)>>,
+    /// What the directory holds at its top level (name, and whether a directory), known
+    /// without listing it once [`Scratch::changes`] has read it back: `prepare` then removes
+    /// these rather than list the directory again.
+    known_top_level: Option<Vec<(OsString, bool)>>,
 }
 
 impl Scratch {
@@ -52,7 +59,9 @@ impl Scratch {
             live.insert(dir.path().to_path_buf());
             dir
         };
-        let mut scratch = Scratch { dir, inputs: BTreeMap::new(), known_top_level: None };
+        let root = Dir::open_ambient_dir(dir.path(), cap_std::ambient_authority())
+            .with_context(|| format!("cannot open scratch directory {}", dir.path().display()))?;
+        let mut scratch = Scratch { dir, root, inputs: BTreeMap::new(), known_top_level: None };
         scratch.write_inputs(inputs)?;
         Ok(scratch)
     }
@@ -61,15 +70,20 @@ impl Scratch {
     pub fn prepare(&mut self, inputs: &BTreeMap<String, Vec<u8>>) -> Result<()> {
         let top_level = match self.known_top_level.take() {
             Some(known) => known,
-            None => list(self.dir.path()).context("cannot list the scratch directory")?,
+            None => top_level(&self.root).context("cannot list the scratch directory")?,
         };
-        for (path, kind) in top_level {
+        for (name, is_dir) in top_level {
             // A symlink is not a directory here: removing it never touches its target.
-            if kind.is_dir() {
-                std::fs::remove_dir_all(&path)?;
+            let removed = if is_dir {
+                self.root
+                    .open_dir(&name)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|dir| walk(&dir, &mut Remove))
+                    .and_then(|()| self.root.remove_dir(&name).map_err(anyhow::Error::from))
             } else {
-                std::fs::remove_file(&path)?;
-            }
+                self.root.remove_file(&name).map_err(anyhow::Error::from)
+            };
+            removed.with_context(|| format!("cannot empty the scratch directory of {}", name.to_string_lossy()))?;
         }
         self.write_inputs(inputs)
     }
@@ -77,11 +91,12 @@ impl Scratch {
     fn write_inputs(&mut self, inputs: &BTreeMap<String, Vec<u8>>) -> Result<()> {
         for (name, content) in inputs {
             check_relative(name)?;
-            let path = self.dir.path().join(name);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
+            if let Some((parent, _)) = name.rsplit_once('/') {
+                self.root
+                    .create_dir_all(parent)
+                    .with_context(|| format!("cannot create the directory of input file {name}"))?;
             }
-            std::fs::write(&path, content).with_context(|| format!("cannot write input file {name}"))?;
+            self.root.write(name, content).with_context(|| format!("cannot write input file {name}"))?;
         }
         self.inputs = inputs.clone();
         Ok(())
@@ -94,10 +109,24 @@ impl Scratch {
         self.dir.path()
     }
 
-    /// Reads back what the guest left, as changes against the inputs, in sorted order.
-    pub fn changes(&mut self) -> Result<FileChanges> {
-        let mut found = BTreeMap::new();
-        self.known_top_level = Some(walk(self.dir.path(), "", &mut found)?);
+    /// The most bytes of files Mirror reads back from the directory, given a case's
+    /// `file_bytes_written` budget: the inputs plus that budget.
+    pub fn read_back_cap(&self, file_bytes_written: u64) -> u64 {
+        self.inputs.values().map(|content| content.len() as u64).fold(file_bytes_written, u64::saturating_add)
+    }
+
+    /// Reads back what the guest left, as changes against the inputs, in sorted order; None
+    /// when its files hold more than `cap` bytes (apparent sizes, each hard link counted),
+    /// of which no more than `cap` are read.
+    pub fn changes(&mut self, cap: u64) -> Result<Option<FileChanges>> {
+        let mut read_back = ReadBack { found: BTreeMap::new(), left: cap, too_large: false, top_level: Vec::new() };
+        match walk(&self.root, &mut read_back) {
+            Ok(()) => {}
+            Err(_) if read_back.too_large => return Ok(None),
+            Err(err) => return Err(err),
+        }
+        self.known_top_level = Some(read_back.top_level);
+        let found = read_back.found;
         let mut changes = FileChanges::default();
         for name in self.inputs.keys() {
             if !matches!(found.get(name), Some(Entry::File(_))) {
@@ -111,13 +140,99 @@ impl Scratch {
                 changes.written.insert(name, entry);
             }
         }
-        Ok(changes)
+        Ok(Some(changes))
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
         LIVE.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(self.dir.path());
+    }
+}
+
+/// The entries of `dir` (name, and whether a directory; symlinks not followed).
+fn top_level(dir: &Dir) -> Result<Vec<(OsString, bool)>> {
+    let mut entries = Vec::new();
+    for entry in dir.entries()? {
+        let entry = entry?;
+        entries.push((entry.file_name(), entry.file_type()?.is_dir()));
+    }
+    Ok(entries)
+}
+
+/// Removes every entry it meets, each directory once emptied.
+struct Remove;
+
+impl Visit for Remove {
+    fn entry(&mut self, dir: &Dir, name: &OsString, path: &str, _kind: FileType) -> Result<()> {
+        dir.remove_file(name).with_context(|| format!("cannot remove {path}"))
+    }
+
+    fn left_directory(&mut self, parent: &Dir, name: &OsString, path: &str, _was_empty: bool) -> Result<()> {
+        parent.remove_dir(name).with_context(|| format!("cannot remove directory {path}"))
+    }
+}
+
+/// Reads every entry into `found`, keyed by `/`-separated path, within a byte cap.
+struct ReadBack {
+    found: BTreeMap<String, Entry>,
+    /// Bytes that may still be read.
+    left: u64,
+    /// Set when the files hold more than the cap; the walk then stops with an error.
+    too_large: bool,
+    top_level: Vec<(OsString, bool)>,
+}
+
+impl ReadBack {
+    fn note_top_level(&mut self, name: &OsString, path: &str, is_dir: bool) {
+        if !path.contains('/') {
+            self.top_level.push((name.clone(), is_dir));
+        }
+    }
+
+    /// Reads the regular file `name` of `dir`, within what the cap leaves.
+    fn read_file(&mut self, dir: &Dir, name: &OsString, path: &str) -> Result<Vec<u8>> {
+        let size = dir.symlink_metadata(name).with_context(|| format!("cannot read back {path}"))?.len();
+        if size > self.left {
+            self.too_large = true;
+            bail!("the files hold more than the bytes Mirror reads back");
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        let file = dir.open(name).with_context(|| format!("cannot read back {path}"))?;
+        // The guest has stopped, so the file cannot grow meanwhile; the cap holds regardless.
+        file.take(self.left.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .with_context(|| format!("cannot read back {path}"))?;
+        if bytes.len() as u64 > self.left {
+            self.too_large = true;
+            bail!("the files hold more than the bytes Mirror reads back");
+        }
+        self.left -= bytes.len() as u64;
+        Ok(bytes)
+    }
+}
+
+impl Visit for ReadBack {
+    fn entry(&mut self, dir: &Dir, name: &OsString, path: &str, kind: FileType) -> Result<()> {
+        self.note_top_level(name, path, false);
+        let entry = if kind.is_symlink() {
+            let target = dir.read_link_contents(name).with_context(|| format!("cannot read back symlink {path}"))?;
+            Entry::Symlink(target.to_string_lossy().replace('\\', "/"))
+        } else if kind.is_file() {
+            Entry::File(self.read_file(dir, name, path)?)
+        } else {
+            bail!("{path} is neither a file, a directory nor a symlink");
+        };
+        self.found.insert(path.to_string(), entry);
+        Ok(())
+    }
+
+    fn left_directory(&mut self, _parent: &Dir, name: &OsString, path: &str, was_empty: bool) -> Result<()> {
+        self.note_top_level(name, path, true);
+        if was_empty {
+            self.found.insert(path.to_string(), Entry::Directory);
+        }
+        Ok(())
     }
 }
 
@@ -155,39 +270,6 @@ pub fn check_relative(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// The entries of `dir` and their types (symlinks not followed), sorted by name.
-fn list(dir: &Path) -> Result<Vec<(PathBuf, FileType)>> {
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        entries.push((entry.path(), entry.file_type()?));
-    }
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(entries)
-}
-
-/// Reads what is under `dir` into `found`, keyed by `prefix` and the `/`-separated path; the
-/// entries of `dir` itself.
-fn walk(dir: &Path, prefix: &str, found: &mut BTreeMap<String, Entry>) -> Result<Vec<(PathBuf, FileType)>> {
-    let entries = list(dir)?;
-    if entries.is_empty() && !prefix.is_empty() {
-        found.insert(prefix.trim_end_matches('/').to_string(), Entry::Directory);
-    }
-    for (path, kind) in &entries {
-        let file_name = path.file_name().unwrap_or_default().to_string_lossy();
-        let name = format!("{prefix}{file_name}");
-        if kind.is_symlink() {
-            let target = std::fs::read_link(path)?;
-            found.insert(name, Entry::Symlink(target.to_string_lossy().replace('\\', "/")));
-        } else if kind.is_dir() {
-            walk(path, &format!("{name}/"), found)?;
-        } else {
-            found.insert(name, Entry::File(std::fs::read(path)?));
-        }
-    }
-    Ok(entries)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,9 +279,11 @@ mod tests {
     }
 
     fn contents(dir: &Path) -> Vec<String> {
-        let mut found = BTreeMap::new();
-        walk(dir, "", &mut found).unwrap();
-        found.into_keys().collect()
+        let root = Dir::open_ambient_dir(dir, cap_std::ambient_authority()).unwrap();
+        let mut read_back =
+            ReadBack { found: BTreeMap::new(), left: u64::MAX, too_large: false, top_level: Vec::new() };
+        walk(&root, &mut read_back).unwrap();
+        read_back.found.into_keys().collect()
     }
 
     /// Leaves a file, a nested directory and a symlink to a file outside, as a guest might.
@@ -221,7 +305,7 @@ mod tests {
             let dir = scratch.path().to_path_buf();
             litter(&dir, &target);
             if read_back {
-                let changes = scratch.changes().unwrap();
+                let changes = scratch.changes(u64::MAX).unwrap().unwrap();
                 assert!(changes.written.contains_key("left.txt"), "{changes:?}");
             }
             scratch.prepare(&inputs(&["b.txt", "c/d.txt"])).unwrap();
@@ -234,9 +318,43 @@ mod tests {
     #[test]
     fn handing_out_the_path_forgets_what_changes_saw() {
         let mut scratch = Scratch::new(&BTreeMap::new()).unwrap();
-        scratch.changes().unwrap();
+        scratch.changes(u64::MAX).unwrap();
         std::fs::write(scratch.path().join("written-after.txt"), "z").unwrap();
         scratch.prepare(&BTreeMap::new()).unwrap();
         assert!(contents(scratch.path()).is_empty());
+    }
+
+    /// Forty nested directories with 255-byte names: far past PATH_MAX as one host path.
+    #[test]
+    fn a_tree_deeper_than_any_host_path_is_read_back_and_removed() {
+        let mut scratch = Scratch::new(&BTreeMap::new()).unwrap();
+        let name = "d".repeat(255);
+        let mut dir = Dir::open_ambient_dir(scratch.path(), cap_std::ambient_authority()).unwrap();
+        for _ in 0..40 {
+            dir.create_dir(&name).unwrap();
+            dir = dir.open_dir(&name).unwrap();
+        }
+        dir.write("leaf.txt", "deep").unwrap();
+        let changes = scratch.changes(u64::MAX).unwrap().unwrap();
+        let leaf = format!("{}/leaf.txt", vec![name.as_str(); 40].join("/"));
+        assert_eq!(changes.written.get(&leaf), Some(&Entry::File(b"deep".to_vec())));
+        scratch.prepare(&BTreeMap::new()).unwrap();
+        assert!(contents(scratch.path()).is_empty());
+    }
+
+    #[test]
+    fn read_back_stops_at_its_cap_counting_apparent_sizes_and_every_link() {
+        let mut scratch = Scratch::new(&inputs(&["in.txt"])).unwrap();
+        assert_eq!(scratch.read_back_cap(100), 106);
+        let dir = scratch.path().to_path_buf();
+        std::fs::File::create(dir.join("sparse")).unwrap().set_len(1 << 40).unwrap();
+        assert_eq!(scratch.changes(1 << 20).unwrap(), None, "a sparse terabyte is not read");
+        std::fs::remove_file(dir.join("sparse")).unwrap();
+        std::fs::write(dir.join("eight"), [7u8; 8]).unwrap();
+        for i in 0..3 {
+            std::fs::hard_link(dir.join("eight"), dir.join(format!("link-{i}"))).unwrap();
+        }
+        assert_eq!(scratch.changes(6 + 31).unwrap(), None, "four names of eight bytes and the input are 38 bytes");
+        assert!(scratch.changes(6 + 32).unwrap().is_some());
     }
 }

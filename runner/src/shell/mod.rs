@@ -35,6 +35,21 @@ impl Script {
     }
 }
 
+/// `word` written so that [`parse`] reads it back as exactly that one word: as it is when
+/// every character is one no rule touches, else in single quotes (a `'` as `'\''`).
+pub fn quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=,+@%^~".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        return word.to_string();
+    }
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+/// A command line running `program` with `args`, each word quoted.
+pub fn command_line(program: &str, args: &[String]) -> String {
+    std::iter::once(program).chain(args.iter().map(String::as_str)).map(quote).collect::<Vec<_>>().join(" ")
+}
+
 impl Command {
     /// The name of the program the command runs.
     pub fn program(&self) -> &str {
@@ -160,6 +175,60 @@ mod tests {
         ] {
             assert_eq!(column(line), expected, "{line}");
         }
+    }
+
+    #[test]
+    fn quoted_words_parse_back_exactly() {
+        let tricky = [
+            "",
+            "plain",
+            "-n",
+            "a b",
+            "it's",
+            "'",
+            "''",
+            "\"",
+            "\\",
+            "$HOME",
+            "`x`",
+            "*.txt",
+            "a?",
+            "[ab]",
+            "#c",
+            "a#b",
+            "2>&1",
+            ">",
+            "<",
+            "|",
+            ";",
+            "&&",
+            "&",
+            "(x)",
+            "{}",
+            "line\nbreak",
+            "tab\there",
+            "\r\n",
+            "\0",
+            "ünï",
+            "~",
+            "=",
+            "-",
+            "--",
+            "2",
+            " lead",
+            "trail ",
+            "\u{202e}",
+        ];
+        let args: Vec<String> = tricky.iter().map(|w| w.to_string()).collect();
+        let line = command_line("prog", &args);
+        let script = parse(&line).unwrap_or_else(|err| panic!("{line:?}: {err}"));
+        assert!(script.rest.is_empty() && script.first.commands.len() == 1, "{line:?}");
+        let command = &script.first.commands[0];
+        assert!(command.redirects.is_empty(), "{line:?}");
+        assert_eq!(command.words[0], "prog");
+        assert_eq!(command.words[1..], args[..]);
+        assert_eq!(quote("-n"), "-n");
+        assert_eq!(quote("it's"), "'it'\\''s'");
     }
 
     #[test]

@@ -26,7 +26,7 @@ use cap_std::fs::{Dir, OpenOptions};
 
 use super::{Command, Connector, Fd, Pipeline, Redirect, Script};
 use crate::outcome::{Stream, Termination};
-use crate::sandbox::{portable_path, Invocation, Limits, Program, RunOutput, Sandbox};
+use crate::sandbox::{portable_path, CaseFiles, Invocation, Limits, Program, RunOutput, Sandbox};
 
 /// The one path outside the scratch directory a redirect may name.
 const DEV_NULL: &str = "/dev/null";
@@ -45,6 +45,9 @@ pub struct Shell<'a> {
     pub env: &'a [(String, String)],
     pub limits: &'a Limits,
     pub scratch: &'a Path,
+    /// The most bytes a `<` redirect reads: more means the case's files went past what Mirror
+    /// reads back ([`crate::sandbox::Scratch::read_back_cap`]).
+    pub read_cap: u64,
 }
 
 /// Where one of a command's output streams goes.
@@ -72,6 +75,8 @@ struct Line<'a> {
     pipe: Vec<u8>,
     /// Files the current command's redirects opened.
     files: Vec<cap_std::fs::File>,
+    /// The case's file state, lent to each command in turn.
+    case: CaseFiles,
     fuel: u64,
 }
 
@@ -88,6 +93,7 @@ impl Shell<'_> {
             stderr: Vec::new(),
             pipe: Vec::new(),
             files: Vec::new(),
+            case: CaseFiles::new(self.limits),
             fuel: 0,
         };
         let termination = line.run(script, stdin)?;
@@ -140,7 +146,14 @@ impl Line<'_> {
         let mut err = Sink::LineStderr;
         for redirect in &command.redirects {
             let opened = match redirect {
-                Redirect::StdinFrom(path) => self.read_input(path).map(|bytes| input = bytes),
+                Redirect::StdinFrom(path) => match self.read_input(path) {
+                    Ok(Some(bytes)) => {
+                        input = bytes;
+                        Ok(())
+                    }
+                    Ok(None) => return Ok((Termination::FilesExceeded, Vec::new())),
+                    Err(reason) => Err(reason),
+                },
                 Redirect::ToFile { stream: Fd::Stdout, path, append } => {
                     self.open_output(path, *append).map(|sink| out = sink)
                 }
@@ -175,7 +188,7 @@ impl Line<'_> {
             stderr_joins_stdout: joined,
             limits: self.context.limits,
         };
-        let run = self.context.sandbox.run(program, &invocation, self.context.scratch)?;
+        let run = self.context.sandbox.run_in_case(program, &invocation, self.context.scratch, &mut self.case)?;
         self.fuel = self.fuel.saturating_add(run.fuel_used);
         let mut termination = run.termination;
         for (sink, bytes) in [(&out, run.stdout), (&err, run.stderr)] {
@@ -195,7 +208,15 @@ impl Line<'_> {
             Sink::LineStderr => (&mut self.stderr, limits.stderr_bytes, Stream::Stderr),
             Sink::Pipe => (&mut self.pipe, limits.stdout_bytes, Stream::Stdout),
             Sink::File(index) => {
-                self.files[*index].write_all(bytes).context("cannot write a redirect's file")?;
+                if bytes.is_empty() {
+                    return Ok(None);
+                }
+                if !self.case.take_bytes(bytes.len() as u64) {
+                    return Ok(Some(Termination::FilesExceeded));
+                }
+                let file = &mut self.files[*index];
+                file.write_all(bytes).context("cannot write a redirect's file")?;
+                self.case.runner_wrote(file, false).context("cannot stat a redirect's file")?;
                 return Ok(None);
             }
             Sink::Discard => return Ok(None),
@@ -208,15 +229,17 @@ impl Line<'_> {
         Ok(None)
     }
 
-    /// The contents of a `<` redirect's file.
-    fn read_input(&self, path: &str) -> std::result::Result<Vec<u8>, &'static str> {
+    /// The contents of a `<` redirect's file; None when it holds more than the case's files
+    /// may, of which no more than that is read.
+    fn read_input(&self, path: &str) -> std::result::Result<Option<Vec<u8>>, &'static str> {
         let mut bytes = Vec::new();
         if path == DEV_NULL {
-            return Ok(bytes);
+            return Ok(Some(bytes));
         }
-        let mut file = self.dir.open(path).map_err(|err| reason(&err))?;
-        file.read_to_end(&mut bytes).map_err(|err| reason(&err))?;
-        Ok(bytes)
+        let cap = self.context.read_cap;
+        let file = self.dir.open(path).map_err(|err| reason(&err))?;
+        file.take(cap.saturating_add(1)).read_to_end(&mut bytes).map_err(|err| reason(&err))?;
+        Ok((bytes.len() as u64 <= cap).then_some(bytes))
     }
 
     /// Opens (creating, and truncating unless appending) a redirect's file.
@@ -234,7 +257,11 @@ impl Line<'_> {
         } else {
             options.truncate(true);
         }
+        let created = matches!(self.dir.symlink_metadata(path), Err(err) if err.kind() == std::io::ErrorKind::NotFound);
         let file = self.dir.open_with(path, &options).map_err(|err| reason(&err))?;
+        if created || !append {
+            self.case.runner_wrote(&file, created).map_err(|err| reason(&err))?;
+        }
         self.files.push(file);
         Ok(Sink::File(self.files.len() - 1))
     }

@@ -7,13 +7,23 @@
 //! cmd = "textstat --freq=3 poem.txt"
 //! stdin = "text\n"                       # optional; or { fixture = "..." } / { base64 = "..." }
 //!
+//! duals = ["freq-basic"]                 # optional, on a hidden case: its visible duals
+//!
+//! [env]                                  # optional: variables set over the task's [env]
+//! NO_COLOR = "1"
+//!
 //! [files]                                # optional input files, by relative path
 //! "poem.txt" = { fixture = "poem.txt" }  # a file under the task's fixtures/
 //! "notes.txt" = "inline text\n"
+//!
+//! [mirrorcode]                           # optional: the row an imported case came from
+//! name = "case_07"                       # its name there (ids are made safe from names)
+//! labels = ["hidden"]
+//! line = 7                               # its line in the gold file
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -57,7 +67,15 @@ pub struct Case {
     /// The command line parsed; every command is the task's program or one of its tools.
     pub script: Script,
     pub stdin: Vec<u8>,
+    /// The guest's whole environment: the task's `[env]` with the case's own over it, sorted.
+    pub env: Vec<(String, String)>,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Input files written as `{ base64 = ... }`: binary by intent, even when UTF-8.
+    pub base64_files: BTreeSet<String>,
+    /// Visible cases this (hidden) case is a dual of: the same feature on other inputs.
+    pub duals: Vec<String>,
+    /// The MirrorCode row an imported case came from.
+    pub mirrorcode: Option<MirrorCodeRow>,
     /// The fixtures the case names.
     pub fixtures: BTreeSet<String>,
     /// SHA-256 over everything that decides the case's behaviour, so that a golden recorded
@@ -73,7 +91,40 @@ struct CaseToml {
     #[serde(default)]
     stdin: Option<Spec>,
     #[serde(default)]
+    env: BTreeMap<String, String>,
+    #[serde(default)]
     files: BTreeMap<String, Spec>,
+    #[serde(default)]
+    duals: Vec<String>,
+    #[serde(default)]
+    mirrorcode: Option<MirrorCodeRow>,
+}
+
+/// What a MirrorCode gold file said of an imported case beyond its inputs, kept so that an
+/// export gives the row back.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MirrorCodeRow {
+    /// The case's name in the gold file.
+    pub name: String,
+    /// Its labels there: `hidden` or `ablated` hold it out.
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Its line in the gold file, so that an export keeps the file's order.
+    #[serde(default)]
+    pub line: Option<u64>,
+}
+
+impl MirrorCodeRow {
+    /// Whether the labels hold the case out of the visible set.
+    pub fn held_out(&self) -> bool {
+        held_out(&self.labels)
+    }
+}
+
+/// Whether MirrorCode `labels` hold a case out: `hidden` or `ablated`.
+pub fn held_out(labels: &[String]) -> bool {
+    labels.iter().any(|label| label == "hidden" || label == "ablated")
 }
 
 /// A case file found in a split, not read yet: enough to select it by id or shard.
@@ -93,7 +144,7 @@ impl CaseFile {
     /// Reads and checks the case.
     pub fn load(&self, task: &Task) -> Result<Case> {
         let path = &self.path;
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read case {}", path.display()))?;
+        let text = task.read_text(path).context("cannot read case")?;
         Case::parse(&text, self.id.clone(), self.split, task)
             .with_context(|| format!("case {}", path.display()))
             .map(|case| Case { path: path.clone(), ..case })
@@ -112,7 +163,7 @@ pub fn valid_id(id: &str) -> bool {
 impl Case {
     /// Parses the text of a case file with the given id (its `path` left empty).
     pub fn parse(text: &str, id: String, split: Split, task: &Task) -> Result<Case> {
-        let file: CaseToml = toml::from_str(text).context("malformed case file")?;
+        let file: CaseToml = super::parse_toml(text).context("malformed case file")?;
         Self::resolve(id, split, file, task)
     }
 
@@ -128,18 +179,39 @@ impl Case {
                 );
             }
         }
-        let fixtures = task.fixtures_dir();
-        let fixtures = fixtures.as_path();
         let stdin = match &file.stdin {
-            Some(spec) => read_spec(spec, fixtures).context("stdin")?,
+            Some(spec) => read_spec(spec, task).context("stdin")?,
             None => Vec::new(),
         };
         let mut files = BTreeMap::new();
         for (name, spec) in &file.files {
             check_relative(name)?;
-            files.insert(name.clone(), read_spec(spec, fixtures).with_context(|| format!("file {name:?}"))?);
+            files.insert(name.clone(), read_spec(spec, task).with_context(|| format!("file {name:?}"))?);
         }
-        let inputs_sha256 = inputs_digest(&file.cmd, &task.env, &stdin, &files);
+        let base64_files = file
+            .files
+            .iter()
+            .filter(|(_, spec)| matches!(spec, Spec::Base64(_)))
+            .map(|(name, _)| name.clone())
+            .collect();
+        super::check_env(&file.env).context("env")?;
+        let mut env: BTreeMap<String, String> = task.env.iter().cloned().collect();
+        env.extend(file.env.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let env: Vec<(String, String)> = env.into_iter().collect();
+        if let Some(dual) = file.duals.iter().find(|dual| !valid_id(dual) || **dual == id) {
+            bail!("duals: {dual:?} must be the id of another case");
+        }
+        if let Some(row) = &file.mirrorcode {
+            if row.held_out() != (split == Split::Hidden) {
+                bail!(
+                    "mirrorcode.labels {:?} make the case {}, but it lies in tests/{}/",
+                    row.labels,
+                    if row.held_out() { "hidden" } else { "visible" },
+                    split.name()
+                );
+            }
+        }
+        let inputs_sha256 = inputs_digest(&file.cmd, &env, &stdin, &files);
         let fixtures = file
             .stdin
             .iter()
@@ -149,7 +221,21 @@ impl Case {
                 _ => None,
             })
             .collect();
-        Ok(Case { id, split, cmd: file.cmd, script, stdin, files, fixtures, inputs_sha256, path: PathBuf::new() })
+        Ok(Case {
+            id,
+            split,
+            cmd: file.cmd,
+            script,
+            stdin,
+            env,
+            files,
+            base64_files,
+            duals: file.duals,
+            mirrorcode: file.mirrorcode,
+            fixtures,
+            inputs_sha256,
+            path: PathBuf::new(),
+        })
     }
 
     /// `split/id`, as reports name the case.
@@ -163,13 +249,12 @@ impl Case {
     }
 }
 
-fn read_spec(spec: &Spec, fixtures: &Path) -> Result<Vec<u8>> {
+fn read_spec(spec: &Spec, task: &Task) -> Result<Vec<u8>> {
     match spec {
-        Spec::Bytes(bytes) => Ok(bytes.clone()),
+        Spec::Bytes(bytes) | Spec::Base64(bytes) => Ok(bytes.clone()),
         Spec::Fixture(name) => {
             check_relative(name)?;
-            let path = fixtures.join(name);
-            std::fs::read(&path).with_context(|| format!("cannot read fixture {}", path.display()))
+            Ok(task.read_file(&task.fixtures_dir().join(name)).context("cannot read fixture")?)
         }
         Spec::Symlink(_) | Spec::Directory => bail!("expected text, {{ base64 = ... }} or {{ fixture = ... }}"),
     }

@@ -14,7 +14,10 @@ use crate::outcome::Entry;
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "toml::Value")]
 pub enum Spec {
+    /// A TOML string: text.
     Bytes(Vec<u8>),
+    /// `{ base64 = "..." }`: bytes written as binary, whether or not they are UTF-8.
+    Base64(Vec<u8>),
     Fixture(String),
     Symlink(String),
     Directory,
@@ -35,7 +38,7 @@ impl TryFrom<toml::Value> for Spec {
         match (key.as_str(), value) {
             ("base64", toml::Value::String(text)) => base64::engine::general_purpose::STANDARD
                 .decode(text.trim())
-                .map(Spec::Bytes)
+                .map(Spec::Base64)
                 .map_err(|err| format!("invalid base64: {err}")),
             ("fixture", toml::Value::String(name)) => Ok(Spec::Fixture(name)),
             ("symlink", toml::Value::String(target)) => Ok(Spec::Symlink(target)),
@@ -49,7 +52,22 @@ impl TryFrom<toml::Value> for Spec {
 pub fn bytes_value(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(text) => string_value(text),
-        Err(_) => format!("{{ base64 = \"{}\" }}", base64::engine::general_purpose::STANDARD.encode(bytes)),
+        Err(_) => base64_value(bytes),
+    }
+}
+
+/// `bytes` as `{ base64 = "..." }`, for bytes that are binary by intent even when UTF-8.
+pub fn base64_value(bytes: &[u8]) -> String {
+    format!("{{ base64 = \"{}\" }}", base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+impl Spec {
+    /// The bytes of a string or `{ base64 = ... }` value; `None` for the other kinds.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Spec::Bytes(bytes) | Spec::Base64(bytes) => Some(bytes),
+            _ => None,
+        }
     }
 }
 
@@ -102,10 +120,8 @@ mod tests {
 
     fn round_trip(bytes: &[u8]) -> Vec<u8> {
         let text = format!("v = {}\n", bytes_value(bytes));
-        match toml::from_str::<Holder>(&text).unwrap_or_else(|err| panic!("{text}: {err}")).v {
-            Spec::Bytes(back) => back,
-            other => panic!("{other:?}"),
-        }
+        let spec = toml::from_str::<Holder>(&text).unwrap_or_else(|err| panic!("{text}: {err}")).v;
+        spec.bytes().unwrap_or_else(|| panic!("{spec:?}")).to_vec()
     }
 
     #[test]
@@ -142,7 +158,7 @@ mod tests {
     fn reads_tables_and_refuses_others() {
         let spec = |text: &str| toml::from_str::<Holder>(text).map(|h| h.v);
         assert_eq!(spec("v = { fixture = \"a.txt\" }").unwrap(), Spec::Fixture("a.txt".into()));
-        assert_eq!(spec("v = { base64 = \"AAE=\" }").unwrap(), Spec::Bytes(vec![0, 1]));
+        assert_eq!(spec("v = { base64 = \"AAE=\" }").unwrap(), Spec::Base64(vec![0, 1]));
         assert_eq!(spec("v = { directory = true }").unwrap(), Spec::Directory);
         assert!(spec("v = 3").unwrap_err().to_string().contains("expected a string"));
         assert!(spec("v = { base64 = \"***\" }").unwrap_err().to_string().contains("invalid base64"));

@@ -13,7 +13,18 @@
 //!
 //! [files]                 # files it created or changed
 //! "report.txt" = "..."
+//!
+//! [origin]                # only in an imported golden: where its behaviour was recorded
+//! format = "mirrorcode"
+//! file = "choose.jsonl"
+//! line = 7
+//! returncode = -6         # the exit code as recorded, when `status` (its value mod 256) differs
 //! ```
+//!
+//! An imported golden holds what another harness recorded from a native build: it is the
+//! source of truth, so `mirror record` keeps it rather than replacing it with the
+//! reference's behaviour, and `mirror record --check` reports (without failing) where the
+//! reference differs from it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,7 +35,9 @@ use serde::Deserialize;
 
 use super::case::Case;
 use super::content::{bytes_value, entry_value, key_value, Spec};
+use super::Task;
 use crate::outcome::{Entry, FileChanges, Outcome, Termination};
+use crate::sandbox::check_relative;
 
 /// The reference's behaviour on one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +48,31 @@ pub struct Golden {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub files: FileChanges,
+    /// Where an imported golden came from; `None` for one recorded from the reference.
+    pub origin: Option<Origin>,
+}
+
+/// Where an imported golden's behaviour was recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Origin {
+    /// The format of the file it came from: `mirrorcode`.
+    pub format: String,
+    /// That file's name.
+    pub file: String,
+    /// The line of its row in that file, counting from 1.
+    pub line: u64,
+    /// The exit code as the file recorded it, when `status` cannot hold it: a negative code
+    /// (a signal, natively) whose value mod 256 is `status`.
+    #[serde(default)]
+    pub returncode: Option<i64>,
+}
+
+impl Origin {
+    /// `FORMAT FILE line N`, for messages.
+    pub fn describe(&self) -> String {
+        format!("{} {} line {}", self.format, self.file, self.line)
+    }
 }
 
 #[derive(Deserialize)]
@@ -49,6 +87,8 @@ struct GoldenFile {
     removed: Vec<String>,
     #[serde(default)]
     files: BTreeMap<String, Spec>,
+    #[serde(default)]
+    origin: Option<Origin>,
 }
 
 impl Golden {
@@ -69,34 +109,39 @@ impl Golden {
             stdout: outcome.stdout,
             stderr: outcome.stderr,
             files: outcome.files,
+            origin: None,
         })
     }
 
-    /// Reads a golden file; `None` when there is none.
-    pub fn load(path: &Path) -> Result<Option<Golden>> {
-        let text = match std::fs::read_to_string(path) {
+    /// Reads the golden file of `task` at `path`; `None` when there is none.
+    pub fn load(task: &Task, path: &Path) -> Result<Option<Golden>> {
+        let text = match task.read_text(path) {
             Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(err) => return Err(err).with_context(|| format!("cannot read golden {}", path.display())),
+            Err(err) if err.is_not_found() => return Ok(None),
+            Err(err) => return Err(err).context("cannot read golden"),
         };
         Self::parse(&text).with_context(|| format!("golden {}", path.display())).map(Some)
     }
 
     /// Parses the text of a golden file.
     pub fn parse(text: &str) -> Result<Golden> {
-        let file: GoldenFile = toml::from_str(text).context("malformed golden file")?;
+        let file: GoldenFile = super::parse_toml(text).context("malformed golden file")?;
         Self::from_file(file)
     }
 
     fn from_file(file: GoldenFile) -> Result<Golden> {
         let bytes = |spec: Spec, what: &str| match spec {
-            Spec::Bytes(bytes) => Ok(bytes),
+            Spec::Bytes(bytes) | Spec::Base64(bytes) => Ok(bytes),
             _ => bail!("{what} must be text or {{ base64 = ... }}"),
         };
+        // Names a program could have written or removed in its scratch directory, no others.
+        for name in file.removed.iter().chain(file.files.keys()) {
+            check_relative(name)?;
+        }
         let mut files = FileChanges { removed: file.removed.into_iter().collect(), ..FileChanges::default() };
         for (name, spec) in file.files {
             let entry = match spec {
-                Spec::Bytes(bytes) => Entry::File(bytes),
+                Spec::Bytes(bytes) | Spec::Base64(bytes) => Entry::File(bytes),
                 Spec::Symlink(target) => Entry::Symlink(target),
                 Spec::Directory => Entry::Directory,
                 Spec::Fixture(_) => bail!("file {name:?}: a golden holds contents, not fixture references"),
@@ -110,6 +155,7 @@ impl Golden {
             stdout: bytes(file.stdout, "stdout")?,
             stderr: bytes(file.stderr, "stderr")?,
             files,
+            origin: file.origin,
         })
     }
 
@@ -119,13 +165,22 @@ impl Golden {
             == (other.status, &other.stdout, &other.stderr, &other.files)
     }
 
-    /// The golden as the text of its file.
+    /// The golden as the text of its file; `reference_sha256` names the module that recorded
+    /// it (or, for an imported golden, whose cost `fuel` is).
     pub fn to_toml(&self, case: &Case, reference_sha256: &str) -> String {
-        let mut out = format!(
-            "# Golden for case `{}`, recorded by `mirror record` from the reference with sha256 {reference_sha256}.\n\
-             # Edit the case, not this file, then record again.\n",
-            case.id
-        );
+        let mut out = match &self.origin {
+            None => format!(
+                "# Golden for case `{}`, recorded by `mirror record` from the reference with sha256 {reference_sha256}.\n\
+                 # Edit the case, not this file, then record again.\n",
+                case.id
+            ),
+            Some(origin) => format!(
+                "# Golden for case `{}`, imported from {}: the source of truth, kept by `mirror record`.\n\
+                 # fuel is the cost of the reference with sha256 {reference_sha256}.\n",
+                case.id,
+                origin.describe()
+            ),
+        };
         let _ = writeln!(out, "inputs_sha256 = \"{}\"", self.inputs_sha256);
         let _ = writeln!(out, "fuel = {}", self.fuel);
         let _ = writeln!(out, "status = {}", self.status);
@@ -139,6 +194,15 @@ impl Golden {
             out.push_str("\n[files]\n");
             for (name, entry) in &self.files.written {
                 let _ = writeln!(out, "{} = {}", key_value(name), entry_value(entry));
+            }
+        }
+        if let Some(origin) = &self.origin {
+            out.push_str("\n[origin]\n");
+            let _ = writeln!(out, "format = {}", key_value(&origin.format));
+            let _ = writeln!(out, "file = {}", key_value(&origin.file));
+            let _ = writeln!(out, "line = {}", origin.line);
+            if let Some(code) = origin.returncode {
+                let _ = writeln!(out, "returncode = {code}");
             }
         }
         out

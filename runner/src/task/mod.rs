@@ -19,6 +19,10 @@
 //!
 //! [limits]                      # any of sandbox::Limits' fields; the rest keep defaults
 //! fuel = 5_000_000_000
+//!
+//! [compare]                     # optional comparison rules (verdict::Rules); default exact
+//! trailing_newline = "one"
+//! status = "mod256"
 //! ```
 
 mod case;
@@ -31,12 +35,41 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-pub use case::{valid_id, Case, CaseFile, Split};
-pub use content::{bytes_value, Spec};
-pub use golden::Golden;
+pub use case::{held_out, valid_id, Case, CaseFile, MirrorCodeRow, Split};
+pub use content::{base64_value, bytes_value, key_value, string_value, Spec};
+pub use golden::{Golden, Origin};
 
+use crate::files::ReadError;
 use crate::recipe::Recipe;
 use crate::sandbox::Limits;
+use crate::verdict::Rules;
+
+/// Checks that only hidden cases name duals, and that every dual is a visible case of `cases`.
+pub fn check_duals(cases: &[Case]) -> Result<()> {
+    let visible: std::collections::HashSet<&str> =
+        cases.iter().filter(|c| c.split == Split::Visible).map(|c| c.id.as_str()).collect();
+    for case in cases.iter().filter(|c| !c.duals.is_empty()) {
+        if case.split == Split::Visible {
+            bail!("{}: duals are named by hidden cases, not visible ones", case.path.display());
+        }
+        if let Some(dual) = case.duals.iter().find(|dual| !visible.contains(dual.as_str())) {
+            bail!("{}: its dual `{dual}` is not a visible case of the task", case.path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Checks environment variables as a guest can receive them: names non-empty and without
+/// `=`, and no NUL byte anywhere.
+pub fn check_env(env: &BTreeMap<String, String>) -> Result<()> {
+    if let Some(key) = env.keys().find(|key| key.is_empty() || key.contains('=') || key.contains('\0')) {
+        bail!("name {key:?} must be non-empty and without `=` or NUL");
+    }
+    if let Some((key, _)) = env.iter().find(|(_, value)| value.contains('\0')) {
+        bail!("the value of {key} holds a NUL byte, which no program can receive");
+    }
+    Ok(())
+}
 
 /// The directory of bundled tasks, searched for from the working directory upwards.
 pub const TASKS_DIR: &str = "tasks-wasm";
@@ -54,6 +87,8 @@ pub struct Task {
     /// The guest's environment, sorted by name.
     pub env: Vec<(String, String)>,
     pub limits: Limits,
+    /// How outcomes compare with goldens.
+    pub compare: Rules,
 }
 
 /// The reference module of a task.
@@ -94,6 +129,8 @@ struct TaskFile {
     env: BTreeMap<String, String>,
     #[serde(default)]
     limits: Limits,
+    #[serde(default)]
+    compare: Rules,
 }
 
 /// Where a task's reference runs from.
@@ -142,13 +179,35 @@ impl Task {
     /// Loads and checks `dir/task.toml`.
     pub fn load(dir: &Path) -> Result<Task> {
         let path = dir.join("task.toml");
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = crate::files::read_text_inside(dir, &path)?;
         Task::parse(&text, dir).with_context(|| format!("{}", path.display()))
+    }
+
+    /// Reads a file of the task's bundle, `path` being under [`Task::dir`]: a regular file,
+    /// inside the bundle, within the size cap (see [`crate::files`]).
+    pub fn read_file(&self, path: &Path) -> Result<Vec<u8>, ReadError> {
+        crate::files::read_inside(&self.dir, path)
+    }
+
+    /// [`Task::read_file`] for a text file.
+    pub fn read_text(&self, path: &Path) -> Result<String, ReadError> {
+        crate::files::read_text_inside(&self.dir, path)
+    }
+
+    /// The bytes of the reference module: a bundle file, unless `task.toml` names it by an
+    /// absolute path (as a workspace does), which is read wherever it is.
+    pub fn read_reference(&self) -> Result<Vec<u8>> {
+        let module = self.reference.module()?;
+        Ok(if module.strip_prefix(&self.dir).is_ok() {
+            self.read_file(module)?
+        } else {
+            crate::files::read_given(module)?
+        })
     }
 
     /// Parses and checks the text of a `task.toml` that lives in `dir`.
     pub fn parse(text: &str, dir: &Path) -> Result<Task> {
-        let file: TaskFile = toml::from_str(text).context("malformed task file")?;
+        let file: TaskFile = parse_toml(text).context("malformed task file")?;
         Self::check(&file).context("invalid task file")?;
         let location = match (&file.reference.module, &file.reference.oracle) {
             (Some(module), None) => Location::Module(dir.join(module)),
@@ -169,6 +228,7 @@ impl Task {
             tools: file.tools,
             env: file.env.into_iter().collect(),
             limits: file.limits,
+            compare: file.compare,
         })
     }
 
@@ -195,9 +255,7 @@ impl Task {
         if file.limits.wall_seconds == 0 {
             bail!("limits.wall_seconds must be at least 1: a backstop of 0 seconds stops every run");
         }
-        if let Some(key) = file.env.keys().find(|key| key.is_empty() || key.contains('=')) {
-            bail!("env name {key:?} must be non-empty and without `=`");
-        }
+        check_env(&file.env).context("env")?;
         Ok(())
     }
 
@@ -224,7 +282,9 @@ impl Task {
             };
             for entry in entries {
                 let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+                    bail!("{}: a file name in a split must be UTF-8 (a case id and `.toml`)", path.display());
+                };
                 if name.ends_with(".golden.toml") {
                     continue;
                 }
@@ -253,6 +313,25 @@ impl Task {
         let files = self.case_files(splits)?;
         crate::parallel::map(&files, crate::parallel::default_jobs(), |file| file.load(self))
     }
+}
+
+/// The longest line of a parser's message that Mirror shows.
+const MESSAGE_LINE_CHARS: usize = 200;
+
+/// Parses TOML text. The parser's message quotes the offending line, which a hostile file
+/// can make a hundred megabytes long: each line of it is cut to [`MESSAGE_LINE_CHARS`].
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    toml::from_str(text).map_err(|err| {
+        let lines: Vec<String> = err
+            .to_string()
+            .lines()
+            .map(|line| match line.char_indices().nth(MESSAGE_LINE_CHARS) {
+                Some((cut, _)) => format!("{} ... ({} more bytes)", &line[..cut], line.len() - cut),
+                None => line.to_string(),
+            })
+            .collect();
+        anyhow::anyhow!(lines.join("\n"))
+    })
 }
 
 /// The directory of bundled tasks: `$MIRROR_TASKS_DIR`, else the nearest `tasks-wasm/` in the

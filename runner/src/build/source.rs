@@ -1,0 +1,132 @@
+//! A candidate's source tree: what of it a build reads, its hash, and a private copy of it.
+//!
+//! The tree is walked without following symlinks: a symlink is part of the source as its
+//! target text, copied as a symlink, so that it resolves only inside the confined build's
+//! own filesystem, never to a host file.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use sha2::{Digest, Sha256};
+
+use crate::files::{entries_under, slash_path};
+use crate::sandbox::hex;
+
+/// The most files a source tree may hold.
+const MAX_FILES: usize = 100_000;
+/// The most bytes its files may hold together.
+const MAX_BYTES: u64 = 2 << 30;
+
+/// One entry of a source tree.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Relative to the tree's root.
+    pub path: PathBuf,
+    /// A symlink's target; `None` for a regular file.
+    pub link: Option<PathBuf>,
+}
+
+/// Every regular file and symlink under `dir` that is source, sorted: not in a `.git`
+/// directory, nor in `target/` at the top (where cargo builds).
+pub fn entries(dir: &Path) -> Result<Vec<Entry>> {
+    let skip = |path: &Path| path.file_name().is_some_and(|n| n == ".git") || path == Path::new("target");
+    let listed = entries_under(dir, skip)?;
+    if listed.len() > MAX_FILES {
+        bail!("{} holds more than {MAX_FILES} files: too large a source tree to build", dir.display());
+    }
+    let mut entries = Vec::new();
+    let mut bytes = 0u64;
+    for (path, kind) in listed {
+        let full = dir.join(&path);
+        let link = if kind.is_symlink() {
+            Some(std::fs::read_link(&full).with_context(|| format!("cannot read {}", full.display()))?)
+        } else if kind.is_file() {
+            bytes += std::fs::symlink_metadata(&full).with_context(|| format!("cannot read {}", full.display()))?.len();
+            None
+        } else {
+            continue; // sockets, FIFOs and devices are no source
+        };
+        entries.push(Entry { path, link });
+    }
+    if bytes > MAX_BYTES {
+        bail!("{} holds more than {MAX_BYTES} bytes: too large a source tree to build", dir.display());
+    }
+    Ok(entries)
+}
+
+/// Adds the tree's paths, contents and symlink targets to `field`, a length-prefixed hash.
+fn hash_into(dir: &Path, entries: &[Entry], field: &mut impl FnMut(&[u8])) -> Result<()> {
+    for entry in entries {
+        field(slash_path(&entry.path).as_bytes());
+        match &entry.link {
+            Some(target) => {
+                field(b"symlink");
+                field(target.to_string_lossy().as_bytes());
+            }
+            None => {
+                field(b"file");
+                let path = dir.join(&entry.path);
+                field(&read_regular(&path)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Copies the tree's entries from `dir` into `to`, symlinks as symlinks.
+pub fn copy(dir: &Path, entries: &[Entry], to: &Path) -> Result<()> {
+    for entry in entries {
+        let target = to.join(&entry.path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        match &entry.link {
+            Some(link) => symlink(link, &target)?,
+            None => {
+                std::fs::write(&target, read_regular(&dir.join(&entry.path))?)
+                    .with_context(|| format!("cannot write {}", target.display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads `path` if it is still a regular file: the tree may change after it was listed, and
+/// a file swapped for a symlink must not bring a host file into the build.
+fn read_regular(path: &Path) -> Result<Vec<u8>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    let mut file = options.open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if !file.metadata().with_context(|| format!("cannot read {}", path.display()))?.is_file() {
+        bail!("{} changed while it was read: it is no longer a regular file", path.display());
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut file, &mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn symlink(link: &Path, at: &Path) -> Result<()> {
+    std::os::unix::fs::symlink(link, at).with_context(|| format!("cannot create symlink {}", at.display()))
+}
+
+#[cfg(not(unix))]
+fn symlink(_link: &Path, at: &Path) -> Result<()> {
+    bail!("{} is a symlink: Mirror copies symlinked source only on Unix", at.display())
+}
+
+/// The hash of everything a build reads: `fields` (language, toolchain, ...) and the tree.
+pub fn hash(dir: &Path, entries: &[Entry], fields: &[&[u8]]) -> Result<String> {
+    let mut hasher = Sha256::new();
+    let mut field = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    for bytes in fields {
+        field(bytes);
+    }
+    hash_into(dir, entries, &mut field)?;
+    Ok(hex(&hasher.finalize()))
+}

@@ -1,0 +1,125 @@
+//! Walks a directory tree of any depth relative to its root, one name at a time (openat
+//! style, through cap-std): no host path is ever longer than one name, so neither the tree's
+//! depth nor the length of `TMPDIR` can make a walk fail, and only a few directories are
+//! held open however deep the tree goes.
+
+use std::ffi::OsString;
+
+use anyhow::{Context, Result};
+use cap_std::fs::{Dir, FileType};
+
+/// Directories the walk keeps open besides the root; deeper ones are opened again from the
+/// nearest open ancestor when the walk returns to them.
+const OPEN_WINDOW: usize = 16;
+
+/// What a walk does with the entries it meets.
+pub trait Visit {
+    /// An entry that is not a directory: `name` in `dir`, at `path` (`/`-separated, from the root).
+    fn entry(&mut self, dir: &Dir, name: &OsString, path: &str, kind: FileType) -> Result<()>;
+
+    /// Every entry under the directory `name` in `parent` has been visited; `was_empty` when
+    /// it had none.
+    fn left_directory(&mut self, parent: &Dir, name: &OsString, path: &str, was_empty: bool) -> Result<()>;
+}
+
+/// A directory the walk is inside.
+struct Level {
+    name: OsString,
+    path: String,
+    dir: Option<Dir>,
+    /// Subdirectories still to visit.
+    pending: Vec<OsString>,
+    was_empty: bool,
+}
+
+/// Visits every entry under `root` (not `root` itself), each directory's entries before the
+/// directory is left.
+pub fn walk(root: &Dir, visit: &mut dyn Visit) -> Result<()> {
+    let (pending, _) = list(root, "", visit)?;
+    let mut levels: Vec<Level> = Vec::new();
+    let mut root_pending = pending;
+    loop {
+        let next = match levels.last_mut() {
+            Some(level) => level.pending.pop(),
+            None => root_pending.pop(),
+        };
+        match next {
+            Some(name) => {
+                let path = match levels.last() {
+                    Some(level) => format!("{}/{}", level.path, name.to_string_lossy()),
+                    None => name.to_string_lossy().into_owned(),
+                };
+                let parent = open_level(root, &mut levels)?;
+                let dir = parent.open_dir(&name).with_context(|| format!("cannot open directory {path}"))?;
+                let (pending, was_empty) = list(&dir, &path, visit)?;
+                levels.push(Level { name, path, dir: Some(dir), pending, was_empty });
+                let held = levels.iter().filter(|level| level.dir.is_some()).count();
+                if held > OPEN_WINDOW {
+                    if let Some(oldest) = levels.iter_mut().find(|level| level.dir.is_some()) {
+                        oldest.dir = None;
+                    }
+                }
+            }
+            None => {
+                let Some(level) = levels.pop() else { return Ok(()) };
+                let parent = open_level(root, &mut levels)?;
+                visit.left_directory(parent, &level.name, &level.path, level.was_empty)?;
+            }
+        }
+    }
+}
+
+/// The directory of the innermost level (the root when there is none), opened again from
+/// its nearest open ancestor if the window closed it.
+fn open_level<'a>(root: &'a Dir, levels: &'a mut [Level]) -> Result<&'a Dir> {
+    let Some(innermost) = levels.len().checked_sub(1) else { return Ok(root) };
+    if levels[innermost].dir.is_none() {
+        let start = levels.iter().rposition(|level| level.dir.is_some());
+        let mut dir = match start {
+            Some(at) => levels[at].dir.as_ref().map(Dir::try_clone).transpose()?,
+            None => None,
+        };
+        for level in &levels[start.map_or(0, |at| at + 1)..=innermost] {
+            let parent = dir.as_ref().unwrap_or(root);
+            let opened =
+                parent.open_dir(&level.name).with_context(|| format!("cannot open directory {}", level.path))?;
+            dir = Some(opened);
+        }
+        levels[innermost].dir = dir;
+    }
+    Ok(levels[innermost].dir.as_ref().unwrap_or(root))
+}
+
+/// Visits the entries of `dir` that are not directories, in name order; its subdirectories
+/// (in reverse name order, to be popped in order) and whether it had no entries.
+fn list(dir: &Dir, path: &str, visit: &mut dyn Visit) -> Result<(Vec<OsString>, bool)> {
+    let context = || {
+        if path.is_empty() {
+            "cannot list the scratch directory".to_string()
+        } else {
+            format!("cannot list {path}")
+        }
+    };
+    let mut entries = Vec::new();
+    for entry in dir.entries().with_context(context)? {
+        let entry = entry.with_context(context)?;
+        entries.push((entry.file_name(), entry.file_type().with_context(context)?));
+    }
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let was_empty = entries.is_empty();
+    let mut subdirs = Vec::new();
+    for (name, kind) in entries {
+        if kind.is_dir() {
+            subdirs.push(name);
+        } else {
+            let entry_path = if path.is_empty() {
+                name.to_string_lossy().into_owned()
+            } else {
+                format!("{path}/{}", name.to_string_lossy())
+            };
+            visit.entry(dir, &name, &entry_path, kind)?;
+        }
+    }
+    subdirs.reverse();
+    Ok((subdirs, was_empty))
+}
