@@ -54,25 +54,6 @@ pub fn entries(dir: &Path) -> Result<Vec<Entry>> {
     Ok(entries)
 }
 
-/// Adds the tree's paths, contents and symlink targets to `field`, a length-prefixed hash.
-fn hash_into(dir: &Path, entries: &[Entry], field: &mut impl FnMut(&[u8])) -> Result<()> {
-    for entry in entries {
-        field(slash_path(&entry.path).as_bytes());
-        match &entry.link {
-            Some(target) => {
-                field(b"symlink");
-                field(target.to_string_lossy().as_bytes());
-            }
-            None => {
-                field(b"file");
-                let path = dir.join(&entry.path);
-                field(&read_regular(&path)?);
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Copies the tree's entries from `dir` into `to`, symlinks as symlinks.
 pub fn copy(dir: &Path, entries: &[Entry], to: &Path) -> Result<()> {
     for entry in entries {
@@ -117,7 +98,8 @@ fn symlink(_link: &Path, at: &Path) -> Result<()> {
     bail!("{} is a symlink: Mirror copies symlinked source only on Unix", at.display())
 }
 
-/// The hash of everything a build reads: `fields` (language, toolchain, ...) and the tree.
+/// The hash of everything a build reads: `fields` (language, toolchain, ...), then the
+/// tree's paths, contents and symlink targets, each length-prefixed.
 pub fn hash(dir: &Path, entries: &[Entry], fields: &[&[u8]]) -> Result<String> {
     let mut hasher = Sha256::new();
     let mut field = |bytes: &[u8]| {
@@ -127,6 +109,18 @@ pub fn hash(dir: &Path, entries: &[Entry], fields: &[&[u8]]) -> Result<String> {
     for bytes in fields {
         field(bytes);
     }
-    hash_into(dir, entries, &mut field)?;
+    for entry in entries {
+        field(slash_path(&entry.path).as_bytes());
+        match &entry.link {
+            Some(target) => {
+                field(b"symlink");
+                field(target.to_string_lossy().as_bytes());
+            }
+            None => {
+                field(b"file");
+                field(&read_regular(&dir.join(&entry.path))?);
+            }
+        }
+    }
     Ok(hex(&hasher.finalize()))
 }

@@ -50,9 +50,7 @@ impl BuildFlags {
         };
         BuildOptions { confinement, limits: BuildLimits::default(), program }
     }
-}
 
-impl BuildFlags {
     /// The build options for a candidate of `task`. In a workspace whose reference is behind
     /// an oracle the source is the agent's own, built in the agent's own sandbox, and the
     /// workspace holds nothing secret: it is confined where bubblewrap works, and built on
