@@ -13,7 +13,7 @@ fn sandbox() -> Sandbox {
 }
 
 fn hostile(sandbox: &Sandbox) -> Program {
-    sandbox.load(&support::guest("hostile")).expect("hostile guest loads")
+    mirror::suite::load_module(sandbox, &support::guest("hostile")).expect("hostile guest loads")
 }
 
 fn run_with(sandbox: &Sandbox, program: &Program, args: &[&str], limits: &Limits) -> (RunOutput, Scratch) {
@@ -259,7 +259,7 @@ fn traps_are_runtime_errors_with_their_cause() {
     for (mode, cause) in [("recurse", "call stack exhausted"), ("panic", "unreachable"), ("divide", "unreachable")] {
         let (output, _) = run_with(&sandbox, &program, &[mode], &small_limits());
         match &output.termination {
-            Termination::Trapped(trap) => assert!(trap.contains(cause), "{mode}: {trap}"),
+            Termination::Trapped { message, .. } => assert!(message.contains(cause), "{mode}: {message}"),
             other => panic!("{mode}: {other:?}"),
         }
     }
@@ -308,7 +308,7 @@ fn limits_hold_across_a_command_line() {
     let limits = small_limits();
 
     let trapped = run_line(&sandbox, &programs, "hostile panic; echo after", &limits);
-    assert!(matches!(trapped.termination, Termination::Trapped(_)), "a trap ends the line");
+    assert!(matches!(trapped.termination, Termination::Trapped { .. }), "a trap ends the line");
     assert!(trapped.stdout.is_empty());
 
     let flooded = run_line(&sandbox, &programs, "hostile stdout | head -c 5", &limits);

@@ -318,11 +318,11 @@ fn merge_refuses_a_report_of_another_version() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("r.json");
     test_imperfect(&["--filter", "count-one", "--json", path_arg(&file)]);
-    let old = std::fs::read_to_string(&file).unwrap().replacen("\"version\": 3", "\"version\": 2", 1);
+    let old = std::fs::read_to_string(&file).unwrap().replacen("\"version\": 4", "\"version\": 3", 1);
     std::fs::write(&file, old).unwrap();
     let output = mirror_run(&["merge", path_arg(&file)]);
     assert_code(&output, 2);
-    assert!(text(&output.stderr).contains("report version 2; this Mirror reads mirror-report version 3 only"));
+    assert!(text(&output.stderr).contains("report version 3; this Mirror reads mirror-report version 4 only"));
 }
 
 mod digests {

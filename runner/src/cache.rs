@@ -6,6 +6,7 @@ pub mod seal;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
+use mirror_sandbox::CompiledModules;
 pub use seal::{CacheKey, Sealed};
 
 /// A cache directory and the key that seals its entries.
@@ -51,8 +52,33 @@ pub fn open(root: &Path) -> Result<CacheDir> {
 }
 
 /// Compiled modules, under a cache root.
-pub fn modules(root: &CacheDir) -> CacheDir {
-    root.join("modules")
+pub fn modules(root: &CacheDir) -> Box<dyn CompiledModules> {
+    Box::new(root.join("modules"))
+}
+
+// SAFETY: `load` hands out a file only when its tag, made with the user's secret key over the
+// entry's name and bytes, verifies on that very open file; the key never lies in the cache.
+unsafe impl CompiledModules for CacheDir {
+    fn load(&self, name: &str) -> Option<std::fs::File> {
+        let path = self.path.join(name);
+        match self.key.open(&path) {
+            Ok(Sealed::Valid(file)) => Some(file),
+            Ok(Sealed::Tampered) => {
+                eprintln!(
+                    "mirror: warning: cached artifact {} failed verification; compiling the module again",
+                    path.display()
+                );
+                None
+            }
+            // A cache that cannot be read costs time, not correctness.
+            Ok(Sealed::Missing) | Err(_) => None,
+        }
+    }
+
+    fn store(&self, name: &str, bytes: &[u8]) {
+        // A cache that cannot be written costs time, not correctness.
+        let _ = self.key.write(&self.path.join(name), bytes);
+    }
 }
 
 /// Candidate builds, under a cache root.

@@ -17,10 +17,12 @@ pub mod parallel;
 pub mod probe;
 pub mod recipe;
 pub mod report;
-pub mod sandbox;
 pub mod select;
 pub mod shell;
 pub mod suite;
 pub mod task;
 pub mod tools;
 pub mod verdict;
+
+/// The sandbox every run goes through: the `mirror-sandbox` crate.
+pub use mirror_sandbox as sandbox;

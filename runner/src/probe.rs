@@ -10,9 +10,10 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Context, Result};
 
 use crate::outcome::Outcome;
-use crate::sandbox::{check_relative, Invocation, Sandbox, Scratch};
+use crate::sandbox::{Invocation, Sandbox, Scratch};
 use crate::shell::Script;
 use crate::suite::Programs;
+use crate::task::check_relative;
 use crate::task::Task;
 
 /// What a probe runs.

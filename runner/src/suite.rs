@@ -109,7 +109,7 @@ pub fn run_cases(sandbox: &Sandbox, programs: &Programs<'_>, cases: &[Case], job
     parallel::map_with(
         cases,
         jobs,
-        || Scratch::new(&BTreeMap::new()),
+        || Ok(Scratch::new(&BTreeMap::new())?),
         |scratch, case| run_case(sandbox, programs, case, scratch),
     )
 }
@@ -124,7 +124,7 @@ pub fn load_reference(sandbox: &Sandbox, task: &Task, replacement: Option<&std::
         None => task.reference.module()?,
     };
     let program = match replacement {
-        Some(path) => sandbox.load(path),
+        Some(path) => load_module(sandbox, path),
         None => task
             .read_reference()
             .and_then(|bytes| sandbox.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))),
@@ -139,4 +139,11 @@ pub fn load_reference(sandbox: &Sandbox, task: &Task, replacement: Option<&std::
         );
     }
     Ok(program)
+}
+
+/// Reads, compiles (or loads from cache) and links the module at `path`. It must be a
+/// regular file: a FIFO or a device such as `/dev/zero` is refused, not read.
+pub fn load_module(sandbox: &Sandbox, path: &std::path::Path) -> Result<Program> {
+    let bytes = crate::files::read_given(path).context("cannot read module")?;
+    sandbox.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))
 }

@@ -233,7 +233,7 @@ pub fn judge(expected: &Golden, actual: &Outcome, rules: &Rules) -> Judgement {
 pub fn by_termination(termination: &Termination) -> Result<u32, Verdict> {
     match termination {
         Termination::Exited(status) => Ok(*status),
-        Termination::Trapped(trap) => Err(Verdict::RuntimeError(trap.clone())),
+        Termination::Trapped { message, .. } => Err(Verdict::RuntimeError(message.clone())),
         Termination::FuelExhausted | Termination::WallClockExceeded => Err(Verdict::TimeLimit),
         Termination::MemoryExhausted(_) => Err(Verdict::MemoryLimit),
         Termination::OutputExceeded(_) | Termination::FilesExceeded => Err(Verdict::OutputLimit),
@@ -332,6 +332,7 @@ pub fn decoded<'a>(bytes: &'a [u8], rules: &Rules) -> Cow<'a, [u8]> {
 mod tests {
     use super::*;
     use crate::outcome::{Entry, Stream};
+    use crate::sandbox::TrapCode;
 
     fn golden() -> Golden {
         Golden {
@@ -372,7 +373,7 @@ mod tests {
     #[test]
     fn limits_and_traps_take_precedence_over_output() {
         let cases = [
-            (Termination::Trapped("unreachable".into()), "runtime-error"),
+            (Termination::Trapped { code: TrapCode::Unreachable, message: "unreachable".into() }, "runtime-error"),
             (Termination::FuelExhausted, "time-limit"),
             (Termination::WallClockExceeded, "time-limit"),
             (Termination::MemoryExhausted("m".into()), "memory-limit"),

@@ -67,7 +67,7 @@ pub fn cache_key_path() -> PathBuf {
 }
 
 /// The shared compiled-module cache, for tests that make a sandbox themselves.
-pub fn module_cache() -> mirror::cache::CacheDir {
+pub fn module_cache() -> Box<dyn mirror::sandbox::CompiledModules> {
     let key = mirror::cache::CacheKey::load_or_create(&cache_key_path()).expect("test cache key");
     mirror::cache::modules(&mirror::cache::CacheDir { path: cache_dir(), key })
 }

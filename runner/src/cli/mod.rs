@@ -204,7 +204,7 @@ impl CacheOptions {
     }
 
     fn sandbox(&self, parallel_runs: usize) -> Result<mirror::sandbox::Sandbox> {
-        mirror::sandbox::Sandbox::new(parallel_runs, self.open().map(|cache| mirror::cache::modules(&cache)))
+        Ok(mirror::sandbox::Sandbox::new(parallel_runs, self.open().map(|cache| mirror::cache::modules(&cache)))?)
     }
 }
 

@@ -12,8 +12,9 @@ use mirror::oracle::protocol::{Op, Reply, Request};
 use mirror::outcome::{Outcome, Termination};
 use mirror::probe::{Command, Probe};
 use mirror::report::printable;
-use mirror::sandbox::{check_relative, Scratch};
+use mirror::sandbox::Scratch;
 use mirror::suite::{load_reference, Programs};
+use mirror::task::check_relative;
 use mirror::task::{Location, Task};
 
 use super::CacheOptions;
@@ -165,7 +166,7 @@ fn finish(run: Outcome) -> Result<ExitCode> {
     let code = match run.termination {
         // Passed on whole: the operating system narrows it as it would a native program's.
         Termination::Exited(code) => code as i32,
-        Termination::Trapped(_) => {
+        Termination::Trapped { .. } => {
             eprintln!("mirror: the program {}", printable(&run.termination.describe()));
             EXIT_TRAPPED
         }

@@ -95,7 +95,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
             Build::Failed { log } => (None, Some(log)),
         }
     } else {
-        (Some(sandbox.load(&args.candidate)?), None)
+        (Some(mirror::suite::load_module(&sandbox, &args.candidate)?), None)
     };
     let programs = candidate.as_ref().map(|candidate| Programs::for_cases(&sandbox, &task, candidate)).transpose()?;
     // A JSON report holds every case's outputs; other reports only those of failures.
@@ -107,7 +107,7 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     let judged = parallel::for_each_in_order(
         &cases,
         args.run.jobs(),
-        || Scratch::new(&BTreeMap::new()),
+        || Ok(Scratch::new(&BTreeMap::new())?),
         |scratch, file| {
             // Once a golden is unusable the run ends in an error, so later cases are only
             // checked, to name every golden that needs recording.

@@ -18,8 +18,9 @@ use base64::Engine as _;
 use super::gold::{self, FileFormat, Row};
 use crate::fidelity::{classify, Cause};
 use crate::report::{CaseInfo, CaseReport, Report};
-use crate::sandbox::{check_relative, Sandbox};
+use crate::sandbox::Sandbox;
 use crate::suite::{run_cases, Programs};
+use crate::task::check_relative;
 use crate::task::{base64_value, bytes_value, held_out, key_value, valid_id, Case, Golden, Origin, Split, Task};
 use crate::verdict::Rules;
 
@@ -90,7 +91,7 @@ pub fn import(sandbox: &Sandbox, options: &Options) -> Result<Imported> {
         .with_context(|| format!("cannot create a directory in {}", parent.display()))?;
     let dir = staging.path();
 
-    let program = sandbox.load(options.reference).context("the WASI reference")?;
+    let program = crate::suite::load_module(&sandbox, options.reference).context("the WASI reference")?;
     std::fs::copy(options.reference, dir.join("reference.wasm"))
         .with_context(|| format!("cannot copy {}", options.reference.display()))?;
     let name = options.name.unwrap_or(options.program);

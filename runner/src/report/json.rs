@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::kept::{Excerpt, KeptEntry, KeptRun};
 use super::{CaseInfo, CaseReport, Report, Totals};
 use crate::outcome::{Stream, Termination};
+use crate::sandbox::TrapCode;
 use crate::task::Split;
 use crate::verdict::{Aspect, Judgement, Rules, Tolerated, Verdict};
 
@@ -22,7 +23,7 @@ pub const FORMAT: &str = "mirror-report";
 /// Bumped on any change a reader would notice. Version 3 keeps a bounded head of each
 /// stream and file with the length and SHA-256 of the whole, and tags entries by kind in
 /// digests.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// The fields that say what a document is, read before the rest.
 #[derive(Deserialize)]
@@ -132,7 +133,7 @@ struct RunJson {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub(crate) enum TerminationJson {
     Exit { status: u32 },
-    Trap { message: String },
+    Trap { code: TrapCode, message: String },
     OutOfFuel,
     MemoryLimit { message: String },
     OutputLimit { stream: Stream },
@@ -403,7 +404,7 @@ impl From<&Termination> for TerminationJson {
     fn from(termination: &Termination) -> Self {
         match termination.clone() {
             Termination::Exited(status) => TerminationJson::Exit { status },
-            Termination::Trapped(message) => TerminationJson::Trap { message },
+            Termination::Trapped { code, message } => TerminationJson::Trap { code, message },
             Termination::FuelExhausted => TerminationJson::OutOfFuel,
             Termination::MemoryExhausted(message) => TerminationJson::MemoryLimit { message },
             Termination::OutputExceeded(stream) => TerminationJson::OutputLimit { stream },
@@ -418,7 +419,7 @@ impl From<TerminationJson> for Termination {
     fn from(json: TerminationJson) -> Self {
         match json {
             TerminationJson::Exit { status } => Termination::Exited(status),
-            TerminationJson::Trap { message } => Termination::Trapped(message),
+            TerminationJson::Trap { code, message } => Termination::Trapped { code, message },
             TerminationJson::OutOfFuel => Termination::FuelExhausted,
             TerminationJson::MemoryLimit { message } => Termination::MemoryExhausted(message),
             TerminationJson::OutputLimit { stream } => Termination::OutputExceeded(stream),

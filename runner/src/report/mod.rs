@@ -244,7 +244,7 @@ fn case_digest(info: &CaseInfo, verdict: &Verdict, actual: &KeptRun) -> [u8; 32]
     field(info.id.as_bytes());
     field(info.split.name().as_bytes());
     field(verdict.name().as_bytes());
-    field(termination_key(&actual.termination).as_bytes());
+    field(actual.termination.code().as_bytes());
     bytes(&mut field, &actual.stdout);
     bytes(&mut field, &actual.stderr);
     field(&(actual.files.len() as u64).to_le_bytes());
@@ -300,14 +300,6 @@ pub fn listed(problems: &[String], indent: &str) -> String {
         lines.push(format!("{indent}... and {} more", problems.len() - SHOWN));
     }
     lines.join("\n")
-}
-
-/// A stable one-line name for how a run ended, as reports and digests write it.
-pub fn termination_key(termination: &Termination) -> String {
-    match termination {
-        Termination::Exited(status) => format!("exit {status}"),
-        other => other.describe(),
-    }
 }
 
 #[cfg(test)]

@@ -29,9 +29,9 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::check_relative;
 use super::content::Spec;
 use super::Task;
-use crate::sandbox::check_relative;
 use crate::shell::{self, Script};
 
 /// Which set a case belongs to: visible to the people and agents writing a candidate, or

@@ -34,10 +34,10 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use super::case::Case;
+use super::check_relative;
 use super::content::{bytes_value, entry_value, key_value, Spec};
 use super::Task;
 use crate::outcome::{Entry, FileChanges, Outcome, Termination};
-use crate::sandbox::check_relative;
 
 /// The reference's behaviour on one case.
 #[derive(Clone, Debug, PartialEq, Eq)]

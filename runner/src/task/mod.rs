@@ -27,6 +27,7 @@
 
 mod case;
 mod content;
+mod file_names;
 mod golden;
 
 use std::collections::BTreeMap;
@@ -37,6 +38,7 @@ use serde::Deserialize;
 
 pub use case::{held_out, valid_id, Case, CaseFile, MirrorCodeRow, Split};
 pub use content::{base64_value, bytes_value, key_value, string_value, Spec};
+pub use file_names::check_relative;
 pub use golden::{Golden, Origin};
 
 use crate::files::ReadError;

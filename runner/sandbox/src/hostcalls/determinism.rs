@@ -3,17 +3,14 @@
 //! listings, and polls answered on the virtual clock.
 
 use wasmtime::Linker;
-use wasmtime_wasi::p1::wasi_snapshot_preview1 as p1;
-use wasmtime_wasi::runtime::in_tokio;
-use wiggle::GuestMemory;
 
 use super::{
-    guest_bytes, guest_range, host_fd_filestat, host_path_filestat, split, write_guest, Guest, ERRNO_FAULT,
+    guest_bytes, guest_range, host_fd_filestat, host_path_filestat, raw, split, write_guest, Guest, ERRNO_FAULT,
     ERRNO_INVAL, ERRNO_SUCCESS, MODULE,
 };
-use crate::sandbox::determinism::WALL_CLOCK_NANOS;
-use crate::sandbox::guest::GuestState;
-use crate::sandbox::layout::{
+use crate::determinism::WALL_CLOCK_NANOS;
+use crate::guest::GuestState;
+use crate::layout::{
     array_at, DirentHeader, Event, Filestat, Subscription, DIRENT_HEADER_SIZE, EVENTTYPE_CLOCK, EVENT_SIZE,
     FILETYPE_DIRECTORY, SUBSCRIPTION_SIZE,
 };
@@ -39,7 +36,7 @@ pub(super) fn virtual_ino(state: &mut GuestState, host_identity: u64) -> u64 {
     state.case.inodes.number(host_identity)
 }
 
-/// The time of a change made now (see [`crate::sandbox::CaseFiles`]).
+/// The time of a change made now (see [`crate::CaseFiles`]).
 pub(super) fn now(state: &mut GuestState) -> u64 {
     state.case.tick()
 }
@@ -112,14 +109,7 @@ fn record_set_times(state: &mut GuestState, stat: Result<Filestat, i32>, atim: i
 
 fn fd_filestat_set_times(mut caller: Guest<'_>, fd: i32, atim: i64, mtim: i64, flags: i32) -> wasmtime::Result<i32> {
     let (memory, state) = split(&mut caller)?;
-    let errno = in_tokio(p1::fd_filestat_set_times(
-        &mut state.wasi,
-        &mut GuestMemory::Unshared(memory),
-        fd,
-        atim,
-        mtim,
-        flags,
-    ))?;
+    let errno = raw!(state, memory, fd_filestat_set_times(fd, atim, mtim, flags))?;
     if errno == ERRNO_SUCCESS {
         let stat = host_fd_filestat(state, fd)?;
         record_set_times(state, stat, atim, mtim, flags);
@@ -140,17 +130,7 @@ fn path_filestat_set_times(
 ) -> wasmtime::Result<i32> {
     let (memory, state) = split(&mut caller)?;
     let Some(path_bytes) = guest_bytes(memory, path, path_len).map(<[u8]>::to_vec) else { return Ok(ERRNO_FAULT) };
-    let errno = in_tokio(p1::path_filestat_set_times(
-        &mut state.wasi,
-        &mut GuestMemory::Unshared(memory),
-        fd,
-        lookup,
-        path,
-        path_len,
-        atim,
-        mtim,
-        flags,
-    ))?;
+    let errno = raw!(state, memory, path_filestat_set_times(fd, lookup, path, path_len, atim, mtim, flags))?;
     if errno == ERRNO_SUCCESS {
         let stat = host_path_filestat(state, fd, lookup, &path_bytes)?;
         record_set_times(state, stat, atim, mtim, flags);
@@ -188,15 +168,7 @@ fn sorted_dirents(state: &mut GuestState, fd: i32) -> wasmtime::Result<Result<Ve
     let mut entries = loop {
         // The last four bytes receive `bufused`.
         let mut scratch = vec![0u8; size + 4];
-        let errno = in_tokio(p1::fd_readdir(
-            &mut state.wasi,
-            &mut GuestMemory::Unshared(&mut scratch),
-            fd,
-            0,
-            size as i32,
-            0,
-            size as i32,
-        ))?;
+        let errno = raw!(state, &mut scratch, fd_readdir(fd, 0, size as i32, 0, size as i32))?;
         if errno != ERRNO_SUCCESS {
             return Ok(Err(errno));
         }

@@ -5,8 +5,11 @@
 
 use std::ffi::OsString;
 
-use anyhow::{Context, Result};
 use cap_std::fs::{Dir, FileType};
+
+use crate::error::{HostError, IoContext};
+
+type Result<T> = std::result::Result<T, HostError>;
 
 /// Directories the walk keeps open besides the root; deeper ones are opened again from the
 /// nearest open ancestor when the walk returns to them.
@@ -50,7 +53,7 @@ pub fn walk(root: &Dir, visit: &mut dyn Visit) -> Result<()> {
                     None => name.to_string_lossy().into_owned(),
                 };
                 let parent = open_level(root, &mut levels)?;
-                let dir = parent.open_dir(&name).with_context(|| format!("cannot open directory {path}"))?;
+                let dir = parent.open_dir(&name).at(|| format!("cannot open directory {path}"))?;
                 let (pending, was_empty) = list(&dir, &path, visit)?;
                 levels.push(Level { name, path, dir: Some(dir), pending, was_empty });
                 let held = levels.iter().filter(|level| level.dir.is_some()).count();
@@ -76,13 +79,17 @@ fn open_level<'a>(root: &'a Dir, levels: &'a mut [Level]) -> Result<&'a Dir> {
     if levels[innermost].dir.is_none() {
         let start = levels.iter().rposition(|level| level.dir.is_some());
         let mut dir = match start {
-            Some(at) => levels[at].dir.as_ref().map(Dir::try_clone).transpose()?,
+            Some(at) => levels[at]
+                .dir
+                .as_ref()
+                .map(Dir::try_clone)
+                .transpose()
+                .at(|| format!("cannot open directory {}", levels[at].path))?,
             None => None,
         };
         for level in &levels[start.map_or(0, |at| at + 1)..=innermost] {
             let parent = dir.as_ref().unwrap_or(root);
-            let opened =
-                parent.open_dir(&level.name).with_context(|| format!("cannot open directory {}", level.path))?;
+            let opened = parent.open_dir(&level.name).at(|| format!("cannot open directory {}", level.path))?;
             dir = Some(opened);
         }
         levels[innermost].dir = dir;
@@ -101,9 +108,9 @@ fn list(dir: &Dir, path: &str, visit: &mut dyn Visit) -> Result<(Vec<OsString>, 
         }
     };
     let mut entries = Vec::new();
-    for entry in dir.entries().with_context(context)? {
-        let entry = entry.with_context(context)?;
-        entries.push((entry.file_name(), entry.file_type().with_context(context)?));
+    for entry in dir.entries().at(context)? {
+        let entry = entry.at(context)?;
+        entries.push((entry.file_name(), entry.file_type().at(context)?));
     }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let was_empty = entries.is_empty();

@@ -7,19 +7,16 @@
 //! time ([`super::determinism`]).
 
 use wasmtime::Linker;
-use wasmtime_wasi::p1::wasi_snapshot_preview1 as p1;
-use wasmtime_wasi::runtime::in_tokio;
-use wiggle::GuestMemory;
 
 use super::determinism::{now, virtual_ino};
 use super::names::{refuse_unportable, refuse_unportable_at};
 use super::{
-    guest_bytes, host_disk_full, host_fd_filestat, host_path_filestat, split, Guest, ERRNO_FAULT, ERRNO_IO,
+    guest_bytes, host_disk_full, host_fd_filestat, host_path_filestat, raw, split, Guest, ERRNO_FAULT, ERRNO_IO,
     ERRNO_MFILE, ERRNO_NOENT, ERRNO_SUCCESS, MODULE,
 };
-use crate::sandbox::budget::LimitExceeded;
-use crate::sandbox::guest::GuestState;
-use crate::sandbox::layout::{array_at, Ciovec, Filestat, CIOVEC_SIZE, FILETYPE_REGULAR_FILE};
+use crate::budget::LimitExceeded;
+use crate::guest::GuestState;
+use crate::layout::{array_at, Ciovec, Filestat, CIOVEC_SIZE, FILETYPE_REGULAR_FILE};
 
 const OFLAGS_CREAT: i32 = 1;
 const OFLAGS_TRUNC: i32 = 8;
@@ -82,7 +79,7 @@ fn iovec_total(memory: &[u8], iovs: i32, count: i32) -> Option<u64> {
 /// The guest's current position in `fd`.
 fn position(state: &mut GuestState, fd: i32) -> wasmtime::Result<u64> {
     let mut out = [0u8; 8];
-    let errno = p1::fd_tell(&mut state.wasi, &mut GuestMemory::Unshared(&mut out), fd, 0)?;
+    let errno = raw!(now state, &mut out, fd_tell(fd, 0))?;
     Ok(if errno == ERRNO_SUCCESS { u64::from_le_bytes(out) } else { 0 })
 }
 
@@ -100,10 +97,9 @@ impl WriteCall {
     /// Makes the write through wasmtime-wasi.
     fn run(self, memory: &mut [u8], state: &mut GuestState) -> wasmtime::Result<i32> {
         let WriteCall { fd, iovs, count, offset, nwritten } = self;
-        let memory = &mut GuestMemory::Unshared(memory);
         match offset {
-            Some(offset) => in_tokio(p1::fd_pwrite(&mut state.wasi, memory, fd, iovs, count, offset, nwritten)),
-            None => in_tokio(p1::fd_write(&mut state.wasi, memory, fd, iovs, count, nwritten)),
+            Some(offset) => raw!(state, memory, fd_pwrite(fd, iovs, count, offset, nwritten)),
+            None => raw!(state, memory, fd_write(fd, iovs, count, nwritten)),
         }
     }
 }
@@ -162,12 +158,7 @@ fn fd_filestat_set_size(mut caller: Guest<'_>, fd: i32, size: i64) -> wasmtime::
     if let Ok(stat) = stat {
         charge_bytes(state, (size as u64).saturating_sub(stat.size))?;
     }
-    let errno = host_disk_full(in_tokio(p1::fd_filestat_set_size(
-        &mut state.wasi,
-        &mut GuestMemory::Unshared(memory),
-        fd,
-        size,
-    ))?)?;
+    let errno = host_disk_full(raw!(state, memory, fd_filestat_set_size(fd, size))?)?;
     if let (ERRNO_SUCCESS, Ok(stat)) = (errno, stat) {
         stamp_modified(state, stat.ino);
     }
@@ -202,19 +193,11 @@ fn path_open(
         }
         charge_entry(state)?;
     }
-    let errno = host_disk_full(in_tokio(p1::path_open(
-        &mut state.wasi,
-        &mut GuestMemory::Unshared(memory),
-        dirfd,
-        dirflags,
-        path,
-        path_len,
-        oflags,
-        rights_base,
-        rights_inheriting,
-        fdflags,
-        opened,
-    ))?)?;
+    let errno = host_disk_full(raw!(
+        state,
+        memory,
+        path_open(dirfd, dirflags, path, path_len, oflags, rights_base, rights_inheriting, fdflags, opened)
+    )?)?;
     if errno != ERRNO_SUCCESS {
         return Ok(errno);
     }
@@ -235,7 +218,7 @@ fn path_open(
 
 fn fd_close(mut caller: Guest<'_>, fd: i32) -> wasmtime::Result<i32> {
     let (memory, state) = split(&mut caller)?;
-    let errno = in_tokio(p1::fd_close(&mut state.wasi, &mut GuestMemory::Unshared(memory), fd))?;
+    let errno = raw!(state, memory, fd_close(fd))?;
     if errno == ERRNO_SUCCESS {
         state.descriptors.closed();
     }
@@ -245,7 +228,7 @@ fn fd_close(mut caller: Guest<'_>, fd: i32) -> wasmtime::Result<i32> {
 /// Renumbering closes the descriptor it replaces.
 fn fd_renumber(mut caller: Guest<'_>, from: i32, to: i32) -> wasmtime::Result<i32> {
     let (memory, state) = split(&mut caller)?;
-    let errno = in_tokio(p1::fd_renumber(&mut state.wasi, &mut GuestMemory::Unshared(memory), from, to))?;
+    let errno = raw!(state, memory, fd_renumber(from, to))?;
     if errno == ERRNO_SUCCESS && from != to {
         state.descriptors.closed();
     }
@@ -284,8 +267,7 @@ fn path_create_directory(mut caller: Guest<'_>, fd: i32, path: i32, path_len: i3
         Ok(name) => name,
         Err(errno) => return Ok(errno),
     };
-    let errno =
-        in_tokio(p1::path_create_directory(&mut state.wasi, &mut GuestMemory::Unshared(memory), fd, path, path_len))?;
+    let errno = raw!(state, memory, path_create_directory(fd, path, path_len))?;
     after_create(state, fd, &name, errno)
 }
 
@@ -306,15 +288,7 @@ fn path_symlink(
         Ok(name) => name,
         Err(errno) => return Ok(errno),
     };
-    let errno = in_tokio(p1::path_symlink(
-        &mut state.wasi,
-        &mut GuestMemory::Unshared(memory),
-        old,
-        old_len,
-        fd,
-        new,
-        new_len,
-    ))?;
+    let errno = raw!(state, memory, path_symlink(old, old_len, fd, new, new_len))?;
     after_create(state, fd, &name, errno)
 }
 
@@ -340,15 +314,5 @@ fn path_link(
     if let Ok(stat) = host_path_filestat(state, old_fd, old_flags, &old_path)? {
         charge_bytes(state, stat.size)?;
     }
-    host_disk_full(in_tokio(p1::path_link(
-        &mut state.wasi,
-        &mut GuestMemory::Unshared(memory),
-        old_fd,
-        old_flags,
-        old,
-        old_len,
-        new_fd,
-        new,
-        new_len,
-    ))?)
+    host_disk_full(raw!(state, memory, path_link(old_fd, old_flags, old, old_len, new_fd, new, new_len))?)
 }

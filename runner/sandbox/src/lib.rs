@@ -1,7 +1,44 @@
-//! Runs one WASI preview1 module in a fresh, deterministic, capability-scoped sandbox.
+//! Runs WASI preview1 modules in Wasmtime, deterministically, each run in a fresh,
+//! capability-scoped sandbox with hard limits.
+//!
+//! The same module and inputs give the same output, byte for byte, and the same fuel count on
+//! every machine: clocks, randomness, directory order, inode numbers and file times are
+//! Mirror's own, floats are canonical, and every run is metered. A guest sees only the
+//! scratch directory it is given, its stdin, its arguments and its environment.
 //!
 //! The sandbox knows modules, invocations and what a run produced; it knows nothing of tasks,
 //! goldens or verdicts.
+//!
+//! ```
+//! use mirror_sandbox::{Invocation, Limits, Sandbox, Scratch, Termination};
+//!
+//! // A command module that writes "hi\n" to stdout and exits 3.
+//! let module = wat::parse_str(r#"
+//!     (module
+//!       (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+//!       (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+//!       (memory (export "memory") 1)
+//!       (data (i32.const 16) "hi\n")
+//!       (func (export "_start")
+//!         (i32.store (i32.const 0) (i32.const 16))
+//!         (i32.store (i32.const 4) (i32.const 3))
+//!         (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+//!         (call $exit (i32.const 3))))
+//! "#)?;
+//! let sandbox = Sandbox::new(1, None)?;
+//! let program = sandbox.load_bytes(&module)?;
+//! let mut scratch = Scratch::new(&Default::default())?;
+//! let limits = Limits::default();
+//! let args = ["greet".to_string()];
+//! let invocation =
+//!     Invocation { args: &args, env: &[], stdin: b"", stderr_joins_stdout: false, limits: &limits };
+//! let run = sandbox.run(&program, &invocation, scratch.path())?;
+//! assert_eq!(run.termination, Termination::Exited(3));
+//! assert_eq!(run.stdout, b"hi\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
 
 mod backstop;
 mod budget;
@@ -9,16 +46,18 @@ mod case;
 mod descriptors;
 mod determinism;
 mod engine;
+mod error;
 mod guest;
 mod hostcalls;
 mod layout;
 mod limits;
+mod outcome;
 mod scratch;
 mod tree;
 
+use std::collections::HashSet;
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use wasmtime::{Engine, InstancePre, Linker, Module, Store, Trap};
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
@@ -28,12 +67,13 @@ pub use backstop::FUEL_SLICE;
 pub use budget::MAX_OPEN_DESCRIPTORS;
 pub use case::CaseFiles;
 pub use determinism::WALL_CLOCK_SECONDS;
+pub use engine::CompiledModules;
+pub use error::{HostError, LoadError};
 pub use limits::Limits;
-pub use scratch::{check_relative, portable_path, remove_all_scratch_dirs, Scratch};
+pub use outcome::{Entry, FileChanges, Stream, Termination, TrapCode};
+pub use scratch::{portable_path, remove_all_scratch_dirs, Scratch};
 
-use crate::cache::CacheDir;
-use crate::outcome::{Stream, Termination};
-use budget::{HostDiskFull, LimitExceeded, OpenDescriptors};
+use budget::{LimitExceeded, OpenDescriptors};
 use determinism::{FixedWallClock, SeededRandom, VirtualClock, INSECURE_RANDOM_SEED};
 use guest::{GuestState, MemoryBudget, OutputPipes, ResourceExhausted};
 use hostcalls::GuestExit;
@@ -46,7 +86,7 @@ pub const MAX_MODULE_BYTES: u64 = 256 << 20;
 pub struct Sandbox {
     engine: Engine,
     linker: Linker<GuestState>,
-    cache: Option<CacheDir>,
+    cache: Option<Box<dyn CompiledModules>>,
 }
 
 /// A module compiled and linked, ready to instantiate once per run; clones share it.
@@ -62,65 +102,63 @@ pub struct Invocation<'a> {
     pub args: &'a [String],
     /// The whole environment the guest sees.
     pub env: &'a [(String, String)],
+    /// All of stdin.
     pub stdin: &'a [u8],
     /// Send stderr into the stdout pipe, so that the two keep the order they were written in.
     pub stderr_joins_stdout: bool,
+    /// What the run may use.
     pub limits: &'a Limits,
 }
 
 /// What one run produced.
 #[derive(Clone, Debug)]
 pub struct RunOutput {
+    /// How it ended.
     pub termination: Termination,
+    /// What it wrote to stdout, cut at its cap.
     pub stdout: Vec<u8>,
+    /// What it wrote to stderr, cut at its cap; empty when stderr joined stdout.
     pub stderr: Vec<u8>,
     /// Fuel consumed: a deterministic measure of work, identical on every machine.
     pub fuel_used: u64,
 }
 
 impl Sandbox {
-    /// A sandbox for up to `parallel_runs` concurrent runs, caching compiled modules in
-    /// `cache` when given (see [`crate::cache::modules`]).
+    /// A sandbox for up to `parallel_runs` concurrent runs, keeping compiled modules in
+    /// `cache` when given.
     ///
     /// Makes sure the process may open enough descriptors for that many guests and its own
-    /// files (see [`descriptors`]).
-    pub fn new(parallel_runs: usize, cache: Option<CacheDir>) -> Result<Self> {
+    /// files (see [`MAX_OPEN_DESCRIPTORS`]).
+    pub fn new(parallel_runs: usize, cache: Option<Box<dyn CompiledModules>>) -> Result<Self, HostError> {
         descriptors::reserve_for(parallel_runs)?;
         let slots = u32::try_from(parallel_runs.max(1) + 1).unwrap_or(u32::MAX);
         let engine = engine::build_engine(slots)?;
         let mut linker = Linker::new(&engine);
         wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |state: &mut GuestState| &mut state.wasi)
-            .map_err(anyhow::Error::from)?;
-        hostcalls::shadow_preview1(&mut linker).map_err(anyhow::Error::from)?;
+            .map_err(HostError::runtime)?;
+        hostcalls::shadow_preview1(&mut linker).map_err(HostError::runtime)?;
         Ok(Sandbox { engine, linker, cache })
     }
 
-    /// Reads, compiles (or loads from cache) and links the module at `path`.
-    /// It must be a regular file: a FIFO or a device such as `/dev/zero` is refused, not read.
-    pub fn load(&self, path: &Path) -> Result<Program> {
-        let bytes = crate::files::read_given(path).context("cannot read module")?;
-        self.load_bytes(&bytes).with_context(|| format!("module {}", path.display()))
-    }
-
-    /// Compiles (or loads from cache) and links a module.
-    pub fn load_bytes(&self, bytes: &[u8]) -> Result<Program> {
+    /// Compiles (or loads from the cache) and links a command module.
+    pub fn load_bytes(&self, bytes: &[u8]) -> Result<Program, LoadError> {
         if bytes.len() as u64 > MAX_MODULE_BYTES {
-            anyhow::bail!("the module is {} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles", bytes.len());
+            return Err(LoadError::TooLarge { size: bytes.len() as u64 });
         }
         let sha256 = sha256_hex(bytes);
-        let module = engine::compile_cached(&self.engine, bytes, &sha256, self.cache.as_ref())?;
+        let module = engine::compile_cached(&self.engine, bytes, &sha256, self.cache.as_deref())?;
         self.check_imports(&module)?;
         if module.get_export("_start").is_none() {
-            anyhow::bail!("the module exports no `_start` function: Mirror runs WASI command modules");
+            return Err(LoadError::NoStart);
         }
-        let pre = self.linker.instantiate_pre(&module).map_err(anyhow::Error::from)?;
+        let pre = self.linker.instantiate_pre(&module).map_err(|err| LoadError::Link(format!("{err:#}")))?;
         Ok(Program { pre, sha256 })
     }
 
     /// Names every import the sandbox does not provide, in one message.
-    fn check_imports(&self, module: &Module) -> Result<()> {
+    fn check_imports(&self, module: &Module) -> Result<(), LoadError> {
         let mut store = Store::new(&self.engine, GuestState::placeholder(&Limits::default()));
-        let provided: std::collections::HashSet<(String, String)> =
+        let provided: HashSet<(String, String)> =
             self.linker.iter(&mut store).map(|(module, name, _)| (module.to_string(), name.to_string())).collect();
         let missing: Vec<String> = module
             .imports()
@@ -128,16 +166,13 @@ impl Sandbox {
             .map(|import| format!("{}::{}", import.module(), import.name()))
             .collect();
         if !missing.is_empty() {
-            anyhow::bail!(
-                "the module needs imports Mirror does not provide (it offers wasi_snapshot_preview1 only): {}",
-                missing.join(", ")
-            );
+            return Err(LoadError::MissingImports(missing));
         }
         Ok(())
     }
 
     /// Runs `program` once with `scratch` preopened as both `.` and `/`, as a case of its own.
-    pub fn run(&self, program: &Program, invocation: &Invocation<'_>, scratch: &Path) -> Result<RunOutput> {
+    pub fn run(&self, program: &Program, invocation: &Invocation<'_>, scratch: &Path) -> Result<RunOutput, HostError> {
         self.run_in_case(program, invocation, scratch, &mut CaseFiles::new(invocation.limits))
     }
 
@@ -148,7 +183,7 @@ impl Sandbox {
         invocation: &Invocation<'_>,
         scratch: &Path,
         files: &mut CaseFiles,
-    ) -> Result<RunOutput> {
+    ) -> Result<RunOutput, HostError> {
         let limits = invocation.limits;
         let stdout = MemoryOutputPipe::new(limits.stdout_bytes.saturating_add(1));
         let stderr = if invocation.stderr_joins_stdout {
@@ -173,9 +208,10 @@ impl Sandbox {
         // `/` comes first: Go takes its first preopen as the working directory and resolves
         // relative paths against it. `.` serves relative paths in wasi-libc (C, Rust).
         for guest_path in ["/", "."] {
-            wasi.preopened_dir(scratch, guest_path, FsPerms::ReadWrite)
-                .map_err(anyhow::Error::from)
-                .with_context(|| format!("cannot preopen scratch directory {}", scratch.display()))?;
+            wasi.preopened_dir(scratch, guest_path, FsPerms::ReadWrite).map_err(|err| HostError::Io {
+                context: format!("cannot preopen scratch directory {}", scratch.display()),
+                source: std::io::Error::other(format!("{err:#}")),
+            })?;
         }
         let stderr_pipe = (!invocation.stderr_joins_stdout).then(|| (stderr.clone(), limits.stderr_bytes));
         let state = GuestState {
@@ -188,8 +224,8 @@ impl Sandbox {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.memory);
-        store.set_fuel(limits.fuel).map_err(anyhow::Error::from)?;
-        store.fuel_async_yield_interval(Some(backstop::FUEL_SLICE)).map_err(anyhow::Error::from)?;
+        store.set_fuel(limits.fuel).map_err(HostError::runtime)?;
+        store.fuel_async_yield_interval(Some(backstop::FUEL_SLICE)).map_err(HostError::runtime)?;
 
         let deadline = backstop::deadline(limits.wall_seconds);
         let stop_host_calls = backstop::stop_host_calls_after(deadline);
@@ -236,11 +272,12 @@ fn capped(pipe: MemoryOutputPipe, cap: usize, stream: Stream, termination: &mut 
 }
 
 /// How a run ended; an error when the host, not the guest, failed.
-fn classify(result: wasmtime::Result<()>) -> Result<Termination> {
+fn classify(result: wasmtime::Result<()>) -> Result<Termination, HostError> {
     let Err(err) = result else { return Ok(Termination::Exited(0)) };
-    if let Some(full) = err.downcast_ref::<HostDiskFull>() {
-        anyhow::bail!("{full}");
-    }
+    let err = match err.downcast::<HostError>() {
+        Ok(host) => return Err(host),
+        Err(err) => err,
+    };
     if let Some(GuestExit(code)) = err.downcast_ref::<GuestExit>() {
         return Ok(Termination::Exited(*code));
     }
@@ -259,8 +296,8 @@ fn classify(result: wasmtime::Result<()>) -> Result<Termination> {
     Ok(match err.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => Termination::FuelExhausted,
         Some(Trap::Interrupt) => Termination::WallClockExceeded,
-        Some(trap) => Termination::Trapped(trap.to_string()),
-        None => Termination::Trapped(err.root_cause().to_string()),
+        Some(trap) => Termination::Trapped { code: TrapCode::of(*trap), message: trap.to_string() },
+        None => Termination::Trapped { code: TrapCode::HostCall, message: err.root_cause().to_string() },
     })
 }
 
@@ -272,4 +309,58 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Lowercase hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(wat: &str) -> Result<Program, LoadError> {
+        Sandbox::new(1, None).unwrap().load_bytes(&wat::parse_str(wat).unwrap())
+    }
+
+    #[test]
+    fn modules_that_cannot_run_are_refused_by_kind() {
+        let sandbox = Sandbox::new(1, None).unwrap();
+        assert!(matches!(sandbox.load_bytes(b"#!/bin/sh\n"), Err(LoadError::NotWasm)));
+        assert!(matches!(sandbox.load_bytes(b"\0asm\x0d\0\x01\0"), Err(LoadError::Component)));
+        assert!(matches!(sandbox.load_bytes(b"\0asm\x02\0\0\0"), Err(LoadError::UnsupportedVersion([2, 0, 0, 0]))));
+        assert!(matches!(sandbox.load_bytes(b"\0asm\x01\0\0\0\x01"), Err(LoadError::Invalid(_))));
+        assert!(matches!(load("(module (memory (export \"memory\") 1))"), Err(LoadError::NoStart)));
+        let missing = load(
+            r#"(module (import "env" "f" (func)) (import "wasi_snapshot_preview1" "nope" (func)) (func (export "_start")))"#,
+        );
+        match missing {
+            Err(LoadError::MissingImports(names)) => assert_eq!(names, ["env::f", "wasi_snapshot_preview1::nope"]),
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+        let mismatched = load(
+            r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i64))) (func (export "_start")))"#,
+        );
+        assert!(matches!(mismatched, Err(LoadError::Link(_))), "{:?}", mismatched.map(|_| ()));
+    }
+
+    #[test]
+    fn traps_are_coded_whatever_their_wording() {
+        let sandbox = Sandbox::new(1, None).unwrap();
+        let limits = Limits::default();
+        let mut scratch = Scratch::new(&Default::default()).unwrap();
+        for (body, code) in [
+            ("unreachable", TrapCode::Unreachable),
+            ("(drop (i32.div_s (i32.const 1) (i32.const 0)))", TrapCode::IntegerDivideByZero),
+            ("(drop (i32.load (i32.const 70000)))", TrapCode::MemoryOutOfBounds),
+        ] {
+            let wat = format!(r#"(module (memory (export "memory") 1) (func (export "_start") {body}))"#);
+            let program = sandbox.load_bytes(&wat::parse_str(&wat).unwrap()).unwrap();
+            let invocation =
+                Invocation { args: &[], env: &[], stdin: b"", stderr_joins_stdout: false, limits: &limits };
+            let run = sandbox.run(&program, &invocation, scratch.path()).unwrap();
+            assert!(
+                matches!(run.termination, Termination::Trapped { code: c, .. } if c == code),
+                "{:?}",
+                run.termination
+            );
+            assert_eq!(run.termination.code(), format!("trap {}", code.name()));
+        }
+    }
 }

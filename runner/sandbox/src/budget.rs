@@ -76,9 +76,3 @@ pub enum LimitExceeded {
     #[error("the guest created or wrote more files than allowed")]
     Files,
 }
-
-/// The host file system under the scratch directory is full: a fault of the host, not a
-/// verdict on the guest.
-#[derive(Debug, thiserror::Error)]
-#[error("the file system holding the scratch directory is full (a within-budget write failed with {0}); free space under TMPDIR or point TMPDIR elsewhere")]
-pub struct HostDiskFull(pub &'static str);

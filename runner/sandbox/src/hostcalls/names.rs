@@ -2,13 +2,10 @@
 //! with such a name get `EILSEQ` on every host, so that no guest sees a difference.
 
 use wasmtime::Linker;
-use wasmtime_wasi::p1::wasi_snapshot_preview1 as p1;
-use wasmtime_wasi::runtime::in_tokio;
-use wiggle::GuestMemory;
 
-use super::{gated, guest_bytes, split, Guest, ERRNO_FAULT, ERRNO_ILSEQ, MODULE};
-use crate::sandbox::guest::GuestState;
-use crate::sandbox::scratch::portable_path;
+use super::{gated, guest_bytes, Guest, ERRNO_FAULT, ERRNO_ILSEQ, MODULE};
+use crate::guest::GuestState;
+use crate::scratch::portable_path;
 
 pub(super) fn shadow(linker: &mut Linker<GuestState>) -> wasmtime::Result<()> {
     linker.func_wrap(MODULE, "path_rename", path_rename)?;

@@ -3,15 +3,17 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::{bail, Context, Result};
 use cap_std::fs::{Dir, FileType};
 use tempfile::TempDir;
 
 use super::tree::{walk, Visit};
+use crate::error::{HostError, IoContext};
 use crate::outcome::{Entry, FileChanges};
+
+type Result<T> = std::result::Result<T, HostError>;
 
 /// Scratch directories that exist now, so that an interrupted run can remove them.
 static LIVE: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
@@ -47,7 +49,8 @@ pub struct Scratch {
 
 impl Scratch {
     /// Creates the directory under the system temporary directory (`TMPDIR`) and writes the
-    /// input files, keyed by relative `/`-separated path.
+    /// input files, keyed by relative `/`-separated path. Names are the caller's to check
+    /// (plain relative paths, see [`portable_path`]); none can reach outside the directory.
     pub fn new(inputs: &BTreeMap<String, Vec<u8>>) -> Result<Self> {
         let dir = {
             // Registered while the lock is held, so an interrupt sees every directory made.
@@ -55,12 +58,12 @@ impl Scratch {
             let dir = tempfile::Builder::new()
                 .prefix("mirror-case-")
                 .tempdir()
-                .context("cannot create a scratch directory")?;
+                .at(|| "cannot create a scratch directory".into())?;
             live.insert(dir.path().to_path_buf());
             dir
         };
         let root = Dir::open_ambient_dir(dir.path(), cap_std::ambient_authority())
-            .with_context(|| format!("cannot open scratch directory {}", dir.path().display()))?;
+            .at(|| format!("cannot open scratch directory {}", dir.path().display()))?;
         let mut scratch = Scratch { dir, root, inputs: BTreeMap::new(), known_top_level: None };
         scratch.write_inputs(inputs)?;
         Ok(scratch)
@@ -70,33 +73,28 @@ impl Scratch {
     pub fn prepare(&mut self, inputs: &BTreeMap<String, Vec<u8>>) -> Result<()> {
         let top_level = match self.known_top_level.take() {
             Some(known) => known,
-            None => top_level(&self.root).context("cannot list the scratch directory")?,
+            None => top_level(&self.root).at(|| "cannot list the scratch directory".into())?,
         };
         for (name, is_dir) in top_level {
             // A symlink is not a directory here: removing it never touches its target.
-            let removed = if is_dir {
-                self.root
-                    .open_dir(&name)
-                    .map_err(anyhow::Error::from)
-                    .and_then(|dir| walk(&dir, &mut Remove))
-                    .and_then(|()| self.root.remove_dir(&name).map_err(anyhow::Error::from))
+            let context = || format!("cannot empty the scratch directory of {}", name.to_string_lossy());
+            if is_dir {
+                let dir = self.root.open_dir(&name).at(context)?;
+                walk(&dir, &mut Remove)?;
+                self.root.remove_dir(&name).at(context)?;
             } else {
-                self.root.remove_file(&name).map_err(anyhow::Error::from)
-            };
-            removed.with_context(|| format!("cannot empty the scratch directory of {}", name.to_string_lossy()))?;
+                self.root.remove_file(&name).at(context)?;
+            }
         }
         self.write_inputs(inputs)
     }
 
     fn write_inputs(&mut self, inputs: &BTreeMap<String, Vec<u8>>) -> Result<()> {
         for (name, content) in inputs {
-            check_relative(name)?;
             if let Some((parent, _)) = name.rsplit_once('/') {
-                self.root
-                    .create_dir_all(parent)
-                    .with_context(|| format!("cannot create the directory of input file {name}"))?;
+                self.root.create_dir_all(parent).at(|| format!("cannot create the directory of input file {name}"))?;
             }
-            self.root.write(name, content).with_context(|| format!("cannot write input file {name}"))?;
+            self.root.write(name, content).at(|| format!("cannot write input file {name}"))?;
         }
         self.inputs = inputs.clone();
         Ok(())
@@ -151,7 +149,7 @@ impl Drop for Scratch {
 }
 
 /// The entries of `dir` (name, and whether a directory; symlinks not followed).
-fn top_level(dir: &Dir) -> Result<Vec<(OsString, bool)>> {
+fn top_level(dir: &Dir) -> std::io::Result<Vec<(OsString, bool)>> {
     let mut entries = Vec::new();
     for entry in dir.entries()? {
         let entry = entry?;
@@ -165,11 +163,11 @@ struct Remove;
 
 impl Visit for Remove {
     fn entry(&mut self, dir: &Dir, name: &OsString, path: &str, _kind: FileType) -> Result<()> {
-        dir.remove_file(name).with_context(|| format!("cannot remove {path}"))
+        dir.remove_file(name).at(|| format!("cannot remove {path}"))
     }
 
     fn left_directory(&mut self, parent: &Dir, name: &OsString, path: &str, _was_empty: bool) -> Result<()> {
-        parent.remove_dir(name).with_context(|| format!("cannot remove directory {path}"))
+        parent.remove_dir(name).at(|| format!("cannot remove directory {path}"))
     }
 }
 
@@ -190,22 +188,28 @@ impl ReadBack {
         }
     }
 
+    /// Marks the read-back as over its cap and stops the walk: [`Scratch::changes`] then
+    /// reports the cap, not this error.
+    fn over_cap(&mut self, path: &str) -> HostError {
+        self.too_large = true;
+        HostError::Io {
+            context: format!("cannot read back {path}"),
+            source: std::io::Error::other("the files hold more than the bytes Mirror reads back"),
+        }
+    }
+
     /// Reads the regular file `name` of `dir`, within what the cap leaves.
     fn read_file(&mut self, dir: &Dir, name: &OsString, path: &str) -> Result<Vec<u8>> {
-        let size = dir.symlink_metadata(name).with_context(|| format!("cannot read back {path}"))?.len();
+        let size = dir.symlink_metadata(name).at(|| format!("cannot read back {path}"))?.len();
         if size > self.left {
-            self.too_large = true;
-            bail!("the files hold more than the bytes Mirror reads back");
+            return Err(self.over_cap(path));
         }
         let mut bytes = Vec::with_capacity(size as usize);
-        let file = dir.open(name).with_context(|| format!("cannot read back {path}"))?;
+        let file = dir.open(name).at(|| format!("cannot read back {path}"))?;
         // The guest has stopped, so the file cannot grow meanwhile; the cap holds regardless.
-        file.take(self.left.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .with_context(|| format!("cannot read back {path}"))?;
+        file.take(self.left.saturating_add(1)).read_to_end(&mut bytes).at(|| format!("cannot read back {path}"))?;
         if bytes.len() as u64 > self.left {
-            self.too_large = true;
-            bail!("the files hold more than the bytes Mirror reads back");
+            return Err(self.over_cap(path));
         }
         self.left -= bytes.len() as u64;
         Ok(bytes)
@@ -216,12 +220,13 @@ impl Visit for ReadBack {
     fn entry(&mut self, dir: &Dir, name: &OsString, path: &str, kind: FileType) -> Result<()> {
         self.note_top_level(name, path, false);
         let entry = if kind.is_symlink() {
-            let target = dir.read_link_contents(name).with_context(|| format!("cannot read back symlink {path}"))?;
+            let target = dir.read_link_contents(name).at(|| format!("cannot read back symlink {path}"))?;
             Entry::Symlink(target.to_string_lossy().replace('\\', "/"))
         } else if kind.is_file() {
             Entry::File(self.read_file(dir, name, path)?)
         } else {
-            bail!("{path} is neither a file, a directory nor a symlink");
+            let source = std::io::Error::other("neither a file, a directory nor a symlink");
+            return Err(HostError::Io { context: format!("cannot read back {path}"), source });
         };
         self.found.insert(path.to_string(), entry);
         Ok(())
@@ -252,22 +257,6 @@ pub fn portable_path(path: &str) -> bool {
             && !part.ends_with(' ')
             && !part.chars().any(|c| c.is_control() || "<>:\"\\|?*".contains(c))
     })
-}
-
-/// Accepts only plain relative paths: no root, no `..`, no `.` components, no backslashes,
-/// and only names every platform can hold.
-pub fn check_relative(name: &str) -> Result<()> {
-    let plain = !name.is_empty()
-        && !name.contains('\\')
-        && Path::new(name).components().all(|c| matches!(c, Component::Normal(_)))
-        && !name.split('/').any(|part| part.is_empty() || part == ".");
-    if !plain {
-        bail!("file name {name:?} must be a relative path without `.`, `..` or empty parts");
-    }
-    if !portable_path(name) {
-        bail!("file name {name:?} cannot exist on every platform (no `< > : \" \\ | ? *`, control characters, trailing dots or spaces, or device names such as NUL)");
-    }
-    Ok(())
 }
 
 #[cfg(test)]

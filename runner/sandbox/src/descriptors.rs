@@ -7,9 +7,8 @@
 //! the soft `RLIMIT_NOFILE` is raised to the hard limit; a limit too low for the requested
 //! parallelism is refused up front, since running into it would fail cases at random.
 
-use anyhow::Result;
-
 use super::budget::MAX_OPEN_DESCRIPTORS;
+use crate::HostError;
 
 /// Descriptors each parallel run needs besides its guest's.
 const PER_RUN: u64 = 64;
@@ -24,7 +23,7 @@ fn needed(runs: u64) -> u64 {
 /// Raises the soft open-file limit as far as the hard one allows; an error when even that
 /// is too low for `parallel_runs` runs.
 #[cfg(unix)]
-pub fn reserve_for(parallel_runs: usize) -> Result<()> {
+pub fn reserve_for(parallel_runs: usize) -> Result<(), HostError> {
     use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
     let limit = getrlimit(Resource::Nofile);
     if limit.current.is_some() && limit.current != limit.maximum {
@@ -40,17 +39,17 @@ pub fn reserve_for(parallel_runs: usize) -> Result<()> {
             Some(most) => format!("run with -j {most} or less, or raise the limit (ulimit -n)"),
             None => "raise the limit (ulimit -n)".to_string(),
         };
-        anyhow::bail!(
+        return Err(HostError::DescriptorLimit(format!(
             "the open-file limit is {available} descriptors, too few for {runs} parallel runs ({} needed: {MAX_OPEN_DESCRIPTORS} for each guest, {PER_RUN} for each run and {RUNNER} for mirror itself); {advice}",
             needed(runs)
-        );
+        )));
     }
     Ok(())
 }
 
 /// Windows has no per-process descriptor limit of this kind.
 #[cfg(not(unix))]
-pub fn reserve_for(_parallel_runs: usize) -> Result<()> {
+pub fn reserve_for(_parallel_runs: usize) -> Result<(), HostError> {
     Ok(())
 }
 
