@@ -8,6 +8,8 @@
 
 pub mod build;
 pub mod cache;
+pub mod engine;
+pub mod error;
 pub mod fidelity;
 pub mod files;
 pub mod mirrorcode;
@@ -16,6 +18,7 @@ pub mod outcome;
 pub mod parallel;
 pub mod probe;
 pub mod recipe;
+pub mod recording;
 pub mod report;
 pub mod sandbox;
 pub mod select;

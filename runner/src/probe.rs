@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{bail, Context, Result};
 
+use crate::error::HostError;
 use crate::outcome::Outcome;
 use crate::sandbox::{check_relative, Invocation, Sandbox, Scratch};
 use crate::shell::Script;
@@ -66,6 +67,11 @@ impl Probe {
     /// Runs the probe in `scratch` (emptied and given the probe's files first) with
     /// `programs`, which must offer every guest tool ([`Programs::with_every_tool`]).
     pub fn run(&self, sandbox: &Sandbox, programs: &Programs<'_>, scratch: &mut Scratch) -> Result<Outcome> {
+        // The probe was checked when it was made: what fails now is the host.
+        self.run_checked(sandbox, programs, scratch).map_err(|err| HostError::new("the probe", err).into())
+    }
+
+    fn run_checked(&self, sandbox: &Sandbox, programs: &Programs<'_>, scratch: &mut Scratch) -> Result<Outcome> {
         scratch.prepare(&self.files)?;
         let task = programs.task();
         let run = match &self.command {

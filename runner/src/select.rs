@@ -7,7 +7,22 @@ use std::str::FromStr;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-use crate::task::CaseFile;
+use crate::task::{CaseFile, Split, Task};
+
+/// The case files of `task` a run takes: those of `splits` that match `filters` (see
+/// [`matches_filter`]) and lie in `shard`, in case order; none is read yet. Filters that match
+/// no case are an error, naming them.
+pub fn select(task: &Task, splits: &[Split], filters: &[String], shard: Option<Shard>) -> Result<Vec<CaseFile>> {
+    let mut cases = task.case_files(splits)?;
+    cases.retain(|case| matches_filter(case, filters));
+    if cases.is_empty() && !filters.is_empty() {
+        bail!("no case of task {} matches --filter {}", task.name, filters.join(" "));
+    }
+    if let Some(shard) = shard {
+        cases.retain(|case| shard.contains(&case.id));
+    }
+    Ok(cases)
+}
 
 /// One of `count` disjoint parts of a suite; `index` counts from 1.
 ///

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 
+use crate::error::HostError;
 use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::parallel;
 use crate::sandbox::{Limits, Program, Sandbox, Scratch};
@@ -78,14 +79,18 @@ impl Resolve for Programs<'_> {
 }
 
 /// Runs one case in `scratch`, which is emptied and given the case's inputs first.
+///
+/// The case was checked when it was read, so what fails here is the host (the scratch
+/// directory, the disk): a [`HostError`] naming the case.
 pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch: &mut Scratch) -> Result<Outcome> {
-    scratch.prepare(&case.files).with_context(|| format!("case {}", case.name()))?;
+    let host = |what: String| move |err: anyhow::Error| HostError::new(what, err);
+    scratch.prepare(&case.files).map_err(host(format!("case {}", case.name())))?;
     let run = programs
         .shell(sandbox, scratch, &case.env)
         .run(&case.script, &case.stdin)
-        .with_context(|| format!("case {}", case.name()))?;
+        .map_err(host(format!("case {}", case.name())))?;
     let (termination, files) = read_back(scratch, &programs.task.limits, run.termination)
-        .with_context(|| format!("case {}: cannot read back its files", case.name()))?;
+        .map_err(host(format!("case {}: cannot read back its files", case.name())))?;
     Ok(Outcome { termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
 }
 

@@ -33,7 +33,8 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
         parts.push((path.display().to_string(), json::from_json(&text, &path.display().to_string())?));
     }
     let merged = join(parts)?;
-    args.report.emit(&merged, None)
+    args.report.emit(&merged, None)?;
+    Ok(args.report.exit_code(&merged))
 }
 
 /// `paths`, with each directory replaced by the `*.json` files in it, in name order.

@@ -154,14 +154,7 @@ pub fn import(sandbox: &Sandbox, options: &Options) -> Result<Imported> {
         if let Some(cause) = classify(&expected, &outcome, &Rules::MIRRORCODE, options.program) {
             causes.entry(cause).or_default().push(case.name());
         }
-        let info = CaseInfo {
-            id: case.id.clone(),
-            split: case.split,
-            file: case.path.display().to_string(),
-            cmd: case.cmd.clone(),
-            duals: case.duals.clone(),
-        };
-        reports.push(CaseReport::new(info, outcome, expected, &Rules::MIRRORCODE, true));
+        reports.push(CaseReport::new(CaseInfo::of(case), outcome, expected, &Rules::MIRRORCODE, true));
     }
     for (case, golden) in cases.iter().zip(&goldens) {
         let path = case.golden_path();

@@ -89,7 +89,7 @@ struct CandidateJson {
 }
 
 #[derive(Serialize, Deserialize)]
-struct TotalsJson {
+pub(crate) struct TotalsJson {
     cases: usize,
     passed: usize,
     failed: usize,
@@ -97,7 +97,7 @@ struct TotalsJson {
 }
 
 #[derive(Serialize, Deserialize)]
-struct CaseJson {
+pub(crate) struct CaseJson {
     id: String,
     split: Split,
     /// The case file, as the run named it.
@@ -257,7 +257,7 @@ impl From<Totals> for TotalsJson {
     }
 }
 
-fn case_json(case: &CaseReport) -> Result<CaseJson> {
+pub(crate) fn case_json(case: &CaseReport) -> Result<CaseJson> {
     let Some(outputs) = &case.outputs else {
         bail!("case {}: its outputs were not kept for the report", case.name());
     };

@@ -2,6 +2,7 @@
 //! two runs be compared with one string.
 
 mod diff;
+pub mod events;
 pub mod github;
 pub mod json;
 pub mod junit;
@@ -62,6 +63,19 @@ pub struct CaseInfo {
     pub file: String,
     pub cmd: String,
     pub duals: Vec<String>,
+}
+
+impl CaseInfo {
+    /// What a report repeats of `case`.
+    pub fn of(case: &crate::task::Case) -> CaseInfo {
+        CaseInfo {
+            id: case.id.clone(),
+            split: case.split,
+            file: case.path.display().to_string(),
+            cmd: case.cmd.clone(),
+            duals: case.duals.clone(),
+        }
+    }
 }
 
 impl CaseReport {

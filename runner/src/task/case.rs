@@ -31,6 +31,7 @@ use sha2::{Digest, Sha256};
 
 use super::content::Spec;
 use super::Task;
+use crate::error::TaskError;
 use crate::sandbox::check_relative;
 use crate::shell::{self, Script};
 
@@ -162,9 +163,10 @@ pub fn valid_id(id: &str) -> bool {
 
 impl Case {
     /// Parses the text of a case file with the given id (its `path` left empty).
-    pub fn parse(text: &str, id: String, split: Split, task: &Task) -> Result<Case> {
-        let file: CaseToml = super::parse_toml(text).context("malformed case file")?;
-        Self::resolve(id, split, file, task)
+    pub fn parse(text: &str, id: String, split: Split, task: &Task) -> Result<Case, TaskError> {
+        const KIND: &str = "case file";
+        let file: CaseToml = super::parse_toml(text).map_err(|err| TaskError::malformed(KIND, err))?;
+        Self::resolve(id, split, file, task).map_err(|err| TaskError::invalid(KIND, err))
     }
 
     fn resolve(id: String, split: Split, file: CaseToml, task: &Task) -> Result<Case> {
@@ -245,7 +247,7 @@ impl Case {
 
     /// Where the case's golden lives: beside it, as `<id>.golden.toml`.
     pub fn golden_path(&self) -> PathBuf {
-        self.path.with_file_name(format!("{}.golden.toml", self.id))
+        self.path.with_file_name(super::golden_file_name(&self.id))
     }
 }
 

@@ -37,24 +37,25 @@ use serde::Deserialize;
 
 pub use case::{held_out, valid_id, Case, CaseFile, MirrorCodeRow, Split};
 pub use content::{base64_value, bytes_value, key_value, string_value, Spec};
-pub use golden::{Golden, Origin};
+pub use golden::{golden_file_name, golden_id, Golden, GoldenStatus, Origin};
 
+use crate::error::TaskError;
 use crate::files::ReadError;
 use crate::recipe::Recipe;
 use crate::sandbox::Limits;
 use crate::verdict::Rules;
 
-/// Checks that only hidden cases name duals, and that every dual is a visible case of `cases`.
-pub fn check_duals(cases: &[Case]) -> Result<()> {
-    let visible: std::collections::HashSet<&str> =
-        cases.iter().filter(|c| c.split == Split::Visible).map(|c| c.id.as_str()).collect();
-    for case in cases.iter().filter(|c| !c.duals.is_empty()) {
-        if case.split == Split::Visible {
-            bail!("{}: duals are named by hidden cases, not visible ones", case.path.display());
-        }
-        if let Some(dual) = case.duals.iter().find(|dual| !visible.contains(dual.as_str())) {
-            bail!("{}: its dual `{dual}` is not a visible case of the task", case.path.display());
-        }
+/// Checks that only a hidden case names duals, and that each of its duals is one of the
+/// task's `visible` case ids.
+pub fn check_duals(case: &Case, visible: &std::collections::HashSet<&str>) -> Result<()> {
+    if case.duals.is_empty() {
+        return Ok(());
+    }
+    if case.split == Split::Visible {
+        bail!("{}: duals are named by hidden cases, not visible ones", case.path.display());
+    }
+    if let Some(dual) = case.duals.iter().find(|dual| !visible.contains(dual.as_str())) {
+        bail!("{}: its dual `{dual}` is not a visible case of the task", case.path.display());
     }
     Ok(())
 }
@@ -166,12 +167,13 @@ impl Task {
             return Task::load(as_path);
         }
         if !valid_id(spec) {
-            bail!("no task at {spec}: the directory has no task.toml");
+            return Err(TaskError::NotFound(format!("no task at {spec}: the directory has no task.toml")).into());
         }
         let tasks = tasks_dir()?;
         let dir = tasks.join(spec);
         if !dir.join("task.toml").is_file() {
-            bail!("no task named `{spec}` in {} (see `mirror list`)", tasks.display());
+            let why = format!("no task named `{spec}` in {} (see `mirror list`)", tasks.display());
+            return Err(TaskError::NotFound(why).into());
         }
         Task::load(&dir)
     }
@@ -206,13 +208,17 @@ impl Task {
     }
 
     /// Parses and checks the text of a `task.toml` that lives in `dir`.
-    pub fn parse(text: &str, dir: &Path) -> Result<Task> {
-        let file: TaskFile = parse_toml(text).context("malformed task file")?;
-        Self::check(&file).context("invalid task file")?;
+    pub fn parse(text: &str, dir: &Path) -> Result<Task, TaskError> {
+        const KIND: &str = "task file";
+        let file: TaskFile = parse_toml(text).map_err(|err| TaskError::malformed(KIND, err))?;
+        Self::check(&file).map_err(|err| TaskError::invalid(KIND, err))?;
         let location = match (&file.reference.module, &file.reference.oracle) {
             (Some(module), None) => Location::Module(dir.join(module)),
             (None, Some(oracle)) => Location::Oracle(dir.join(oracle)),
-            _ => bail!("invalid task file: [reference] names either a `module` or an `oracle` socket, and not both"),
+            _ => {
+                let why = "[reference] names either a `module` or an `oracle` socket, and not both";
+                return Err(TaskError::invalid(KIND, why));
+            }
         };
         Ok(Task {
             dir: dir.to_path_buf(),
@@ -285,7 +291,7 @@ impl Task {
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                     bail!("{}: a file name in a split must be UTF-8 (a case id and `.toml`)", path.display());
                 };
-                if name.ends_with(".golden.toml") {
+                if golden_id(name).is_some() {
                     continue;
                 }
                 let Some(id) = name.strip_suffix(".toml") else { continue };
