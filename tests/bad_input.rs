@@ -359,7 +359,8 @@ fn a_host_failure_exits_3_and_bad_input_2() {
 
 #[test]
 fn a_run_stopped_by_bad_goldens_leaves_no_events_file() {
-    let (_temp, task) = broken_task(|task| std::fs::remove_file(task.join("tests/hidden/freq-n1.golden.toml")).unwrap());
+    let (_temp, task) =
+        broken_task(|task| std::fs::remove_file(task.join("tests/hidden/freq-n1.golden.toml")).unwrap());
     let events = task.join("events.jsonl");
     let candidate = "tasks-wasm/textstat/candidates/imperfect.wasm";
     let output =

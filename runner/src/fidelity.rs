@@ -18,7 +18,7 @@ use anyhow::{bail, Context, Result};
 use crate::engine::{each_case, GoldensNotCurrent, Needs, Runner};
 use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::sandbox::Scratch;
-use crate::task::{Case, Golden, Split, Task};
+use crate::task::{Case, CaseId, Golden, Split, Task};
 use crate::verdict::{compare, compare_stream, Aspect, Rules};
 
 /// Why a native run differs from the golden.

@@ -14,7 +14,7 @@ use crate::outcome::Outcome;
 use crate::sandbox::{check_relative, Invocation, Sandbox, Scratch};
 use crate::shell::Script;
 use crate::suite::Programs;
-use crate::task::Task;
+use crate::task::{Task, Tools};
 
 /// What a probe runs.
 #[derive(Clone, Debug)]
@@ -28,7 +28,9 @@ pub enum Command {
 /// One probe: a command, its stdin, and the files its scratch directory starts with.
 #[derive(Clone, Debug)]
 pub struct Probe {
+    /// What to run.
     pub command: Command,
+    /// The program's stdin.
     pub stdin: Vec<u8>,
     /// Input files by relative `/`-separated path.
     pub files: BTreeMap<String, Vec<u8>>,
@@ -49,9 +51,7 @@ impl Probe {
             bail!("the command line holds a NUL byte");
         }
         let script = crate::shell::parse(line).with_context(|| format!("cannot parse {line:?}"))?;
-        if let Some(unknown) =
-            script.commands().map(|c| c.program()).find(|name| *name != task.program && !crate::tools::is_tool(name))
-        {
+        if let Some(unknown) = task.first_unrunnable(&script, Tools::Every) {
             bail!("`{unknown}` is neither the task's program `{}` nor a guest tool (see `mirror tools`)", task.program);
         }
         Probe::checked(Command::Sh(script), stdin, files)

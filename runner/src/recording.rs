@@ -12,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use crate::engine::{each_case, InSandbox, Needs, Ran};
 use crate::sandbox::{Program, Sandbox};
 use crate::suite::Programs;
-use crate::task::{golden_id, CaseFile, Golden, GoldenStatus, Split, Task};
+use crate::task::{golden_id, CaseFile, CaseId, Golden, GoldenStatus, Split, Task};
 use crate::verdict::{differing, judge};
 
 /// A golden file whose text changes.
@@ -100,9 +100,10 @@ impl Recording {
             self.imported.count += 1;
             let origin = old.origin.as_ref().map(|o| o.describe()).unwrap_or_default();
             if matches!(status, GoldenStatus::Stale(_)) {
-                self.imported
-                    .stale
-                    .push(format!("{}: its golden, imported from {origin}, is stale (the case changed since)", case.name()));
+                self.imported.stale.push(format!(
+                    "{}: its golden, imported from {origin}, is stale (the case changed since)",
+                    case.name()
+                ));
             }
             if !judge(old, &outcome, &task.compare).verdict.passed() {
                 self.imported.unlike.push(format!(

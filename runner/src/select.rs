@@ -5,9 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use anyhow::{bail, Context, Result};
-use sha2::{Digest, Sha256};
 
-use crate::task::{CaseFile, Split, Task};
+use crate::task::{CaseFile, CaseId, Split, Task};
 
 /// The case files of `task` a run takes: those of `splits` that match `filters` (see
 /// [`matches_filter`]) and lie in `shard`, in case order; none is read yet. Filters that match
@@ -30,14 +29,16 @@ pub fn select(task: &Task, splits: &[Split], filters: &[String], shard: Option<S
 /// same one on every machine, and adding a case moves no other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
+    /// Which shard, from 1 to `count`.
     pub index: u32,
+    /// How many shards the suite is cut into.
     pub count: u32,
 }
 
 impl Shard {
     /// Whether the case with `id` is in this shard.
     pub fn contains(&self, id: &str) -> bool {
-        let hash = Sha256::digest(id.as_bytes());
+        let hash = crate::digest::sha256(id.as_bytes());
         let value = u64::from_le_bytes(hash[..8].try_into().expect("8 bytes"));
         value % u64::from(self.count) == u64::from(self.index - 1)
     }
@@ -66,8 +67,13 @@ pub const COMPLETION_INDEX_VAR: &str = "JOB_COMPLETION_INDEX";
 /// shell arithmetic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ShardSpec {
+    /// `i/n`: this shard.
     Fixed(Shard),
-    CompletionIndex { count: u32 },
+    /// `job/n`: shard `$JOB_COMPLETION_INDEX + 1` of `count`.
+    CompletionIndex {
+        /// How many shards.
+        count: u32,
+    },
 }
 
 impl ShardSpec {

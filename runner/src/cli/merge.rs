@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use mirror::report::{json, Report};
+use mirror::task::CaseId;
 
 use super::output::ReportArgs;
 
@@ -105,7 +106,7 @@ fn join(parts: Vec<(String, Report)>) -> Result<Report> {
     for (_, part) in parts {
         merged.cases.extend(part.cases);
     }
-    merged.cases.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
+    merged.cases.sort_by(|a, b| a.order().cmp(&b.order()));
     if let Some(twice) = merged.cases.windows(2).find(|w| (w[0].split, &w[0].id) == (w[1].split, &w[1].id)) {
         bail!("case {} is in more than one report", twice[0].name());
     }

@@ -25,8 +25,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use mirror::error::HostError;
 use clap::{Parser, Subcommand};
+use mirror::error::HostError;
 
 /// Exit status when some case failed or differed.
 pub const EXIT_FAILED: u8 = 1;
@@ -186,7 +186,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 impl RunOptions {
     fn jobs(&self) -> usize {
-        self.jobs.unwrap_or_else(mirror::parallel::default_jobs).max(1)
+        self.jobs.unwrap_or_else(mirror::engine::default_jobs).max(1)
     }
 
     fn sandbox(&self) -> Result<mirror::sandbox::Sandbox> {

@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use mirror::report::terminal::{Style, Verbosity};
 use mirror::error::HostError;
 use mirror::report::events::{Event, JsonLines, Reporter};
+use mirror::report::terminal::{Style, Verbosity};
 use mirror::report::{github, json, junit, terminal, Report};
 
 use super::{write_atomically, write_stdout, EXIT_FAILED};

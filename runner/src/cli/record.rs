@@ -55,7 +55,8 @@ pub fn record(args: RecordArgs) -> Result<ExitCode> {
         write_atomically(&change.path, change.text.as_bytes())?;
     }
     for orphan in &recording.orphans {
-        std::fs::remove_file(orphan).map_err(|err| HostError::io(format!("cannot remove {}", orphan.display()), err))?;
+        std::fs::remove_file(orphan)
+            .map_err(|err| HostError::io(format!("cannot remove {}", orphan.display()), err))?;
         outln!("removed {} (no case has that id)", orphan.display());
     }
     let imported = &recording.imported;

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use mirror::digest::sha256_hex;
 use mirror::error::HostError;
 use mirror::fidelity::{compare_native, Native};
 use mirror::recipe::{Recipe, Target};
-use mirror::sandbox::sha256_hex;
 use mirror::task::Task;
 
 use super::{CacheOptions, EXIT_FAILED};

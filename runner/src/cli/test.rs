@@ -83,15 +83,11 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     if scored.is_err() {
         reporters.abandon();
     }
-    let report = scored.map_err(|err| {
-        match err.downcast::<GoldensNotCurrent>() {
-            Ok(stale) => anyhow!(
-                "goldens are not up to date; run `mirror record {}`:\n{}",
-                args.task,
-                listed(&stale.problems, "  ")
-            ),
-            Err(err) => err,
+    let report = scored.map_err(|err| match err.downcast::<GoldensNotCurrent>() {
+        Ok(stale) => {
+            anyhow!("goldens are not up to date; run `mirror record {}`:\n{}", args.task, listed(&stale.problems, "  "))
         }
+        Err(err) => err,
     })?;
     Ok(args.report.exit_code(&report))
 }

@@ -33,8 +33,7 @@ impl Candidate {
         };
         let (program, log) = match built {
             Build::Built { wasm, log } => {
-                let program =
-                    sandbox.load_bytes(&wasm).with_context(|| format!("the build of {}", path.display()))?;
+                let program = sandbox.load_bytes(&wasm).with_context(|| format!("the build of {}", path.display()))?;
                 (Some(program), log)
             }
             Build::Failed { log } => (None, log),

@@ -12,11 +12,12 @@ use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 
 use super::gold::{File, FileFormat, Row, TestCase};
-use crate::task::{Case, Golden, Split, Task};
+use crate::task::{Case, CaseId, Golden, Split, Task};
 use crate::verdict::FilesRule;
 
 /// The rows of a task, and the cases left out.
 pub struct Exported {
+    /// The rows, imported ones in their file's order first.
     pub rows: Vec<Row>,
     /// `split/id` and why MirrorCode cannot express the case.
     pub skipped: Vec<(String, String)>,

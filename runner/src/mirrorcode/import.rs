@@ -20,7 +20,9 @@ use crate::fidelity::{classify, Cause};
 use crate::report::{CaseInfo, CaseReport, Report};
 use crate::sandbox::{check_relative, Sandbox};
 use crate::suite::{run_cases, Programs};
-use crate::task::{base64_value, bytes_value, held_out, key_value, valid_id, Case, Golden, Origin, Split, Task};
+use crate::task::{
+    base64_value, bytes_value, held_out, key_value, valid_id, Case, CaseId, Golden, Origin, Split, Task,
+};
 use crate::verdict::Rules;
 
 /// What to import, and how.
@@ -39,21 +41,25 @@ pub struct Options<'a> {
     pub record: bool,
     /// A fuel budget to use instead of the derived one.
     pub fuel: Option<u64>,
+    /// Cases run at once while measuring.
     pub jobs: usize,
 }
 
 /// A bundle written, and how the WASI reference compares with the gold file.
 pub struct Imported {
+    /// The task, loaded from where it now is.
     pub task: Task,
     /// The reference scored against the gold file's rows under MirrorCode's rules.
     pub report: Report,
     /// The rows the reference does not reproduce, by cause, as `split/id`.
     pub causes: BTreeMap<Cause, Vec<String>>,
+    /// The fuel budget it got, and why.
     pub budget: Budget,
 }
 
 /// The task's fuel budget and where it came from.
 pub struct Budget {
+    /// The budget.
     pub fuel: u64,
     /// The reference's costliest case that exited, and its fuel.
     pub costliest: Option<(String, u64)>,

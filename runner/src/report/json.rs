@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::kept::{Excerpt, KeptEntry, KeptRun};
 use super::{CaseInfo, CaseReport, Report, Totals};
 use crate::outcome::{Stream, Termination};
-use crate::task::Split;
+use crate::task::{CaseId, Split};
 use crate::verdict::{Aspect, Judgement, Rules, Tolerated, Verdict};
 
 /// The `format` field of every report.

@@ -33,7 +33,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-use super::case::Case;
+use super::case::{Case, CaseId};
 use super::content::{bytes_value, entry_value, key_value, Spec};
 use super::Task;
 use crate::error::TaskError;
@@ -43,11 +43,17 @@ use crate::sandbox::check_relative;
 /// The reference's behaviour on one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Golden {
+    /// The case inputs it was recorded for (see [`Case::inputs_sha256`]).
     pub inputs_sha256: String,
+    /// The reference's cost, for efficiency ratios; not compared.
     pub fuel: u64,
+    /// The exit status.
     pub status: u32,
+    /// What it wrote to stdout.
     pub stdout: Vec<u8>,
+    /// What it wrote to stderr.
     pub stderr: Vec<u8>,
+    /// The files it created, changed and removed.
     pub files: FileChanges,
     /// Where an imported golden came from; `None` for one recorded from the reference.
     pub origin: Option<Origin>,

@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-pub use case::{held_out, valid_id, Case, CaseFile, MirrorCodeRow, Split};
+pub use case::{held_out, valid_id, Case, CaseFile, CaseId, MirrorCodeRow, Split};
 pub use content::{base64_value, bytes_value, key_value, string_value, Spec};
 pub use golden::{golden_file_name, golden_id, Golden, GoldenStatus, Origin};
 
@@ -78,15 +78,21 @@ pub const TASKS_DIR: &str = "tasks-wasm";
 /// A loaded `task.toml`.
 #[derive(Clone, Debug)]
 pub struct Task {
+    /// The task's directory.
     pub dir: PathBuf,
+    /// Its name: letters, digits, `-`, `_` and `.`.
     pub name: String,
+    /// The name command lines use for the program under test.
     pub program: String,
+    /// What the program does, in a line.
     pub description: String,
+    /// The reference module and how it was built.
     pub reference: Reference,
     /// Guest tools the cases may run besides the program.
     pub tools: Vec<String>,
     /// The guest's environment, sorted by name.
     pub env: Vec<(String, String)>,
+    /// The limits every run of a case has.
     pub limits: Limits,
     /// How outcomes compare with goldens.
     pub compare: Rules,
@@ -97,7 +103,9 @@ pub struct Task {
 pub struct Reference {
     /// Where the reference runs from.
     pub location: Location,
+    /// SHA-256 of the module, lowercase hex: a different module is refused.
     pub sha256: String,
+    /// How it was built, in words.
     pub source: Option<String>,
     /// How to build it again from pinned source.
     pub build: Option<Recipe>,
@@ -132,6 +140,15 @@ struct TaskFile {
     limits: Limits,
     #[serde(default)]
     compare: Rules,
+}
+
+/// Which guest tools a command line may run besides the task's program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tools {
+    /// Those the task declares: what its cases may run.
+    Declared,
+    /// Every guest tool: what `mirror sh` may run.
+    Every,
 }
 
 /// Where a task's reference runs from.
@@ -249,9 +266,6 @@ impl Task {
         if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
             bail!("reference.sha256 {sha:?} must be 64 lowercase hex digits");
         }
-        if let Some(recipe) = &file.reference.build {
-            recipe.check()?;
-        }
         if let Some(tool) = file.tools.iter().find(|tool| !crate::tools::is_tool(tool)) {
             bail!("tools: `{tool}` is not a guest tool Mirror has (see `mirror tools`)");
         }
@@ -263,6 +277,22 @@ impl Task {
         }
         check_env(&file.env).context("env")?;
         Ok(())
+    }
+
+    /// Whether a command line of this task may run `name`: the task's program, or a guest
+    /// tool the task declares (any guest tool with [`Tools::Every`], as a person probing the
+    /// program may run).
+    pub fn may_run(&self, name: &str, tools: Tools) -> bool {
+        name == self.program
+            || match tools {
+                Tools::Declared => self.tools.iter().any(|tool| tool == name),
+                Tools::Every => crate::tools::is_tool(name),
+            }
+    }
+
+    /// The first program `script` names that it may not run (see [`Task::may_run`]).
+    pub fn first_unrunnable<'s>(&self, script: &'s crate::shell::Script, tools: Tools) -> Option<&'s str> {
+        script.commands().map(|command| command.program()).find(|name| !self.may_run(name, tools))
     }
 
     /// The directory of fixtures that cases may name.
@@ -298,7 +328,7 @@ impl Task {
                 files.push(CaseFile { id: id.to_string(), split, path });
             }
         }
-        files.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
+        files.sort_by(|a, b| a.order().cmp(&b.order()));
         if let Some(bad) = files.iter().find(|file| !valid_id(&file.id)) {
             bail!(
                 "{}: a case file name must be an id (letters, digits, `-`, `_`, `.`) and `.toml`",
