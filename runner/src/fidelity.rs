@@ -99,11 +99,14 @@ pub fn compare_native(native: &Native<'_>, jobs: usize) -> Result<Fidelity> {
     let mut fidelity = Fidelity { cases: files.len(), causes: BTreeMap::new() };
     let mut problems = Vec::new();
     each_case(task, &files, jobs, native, Needs::CurrentGolden, |ran| {
-        problems.extend(ran.golden.problem(&ran.case));
-        if let (Some(outcome), Some(golden)) = (ran.outcome, ran.golden.current()) {
-            if let Some(cause) = classify(&golden, &outcome, &task.compare, &task.program) {
-                fidelity.causes.entry(cause).or_default().push(ran.case.name());
+        match (ran.golden.into_current(&ran.case), ran.outcome) {
+            (Err(problem), _) => problems.push(problem),
+            (Ok(golden), Some(outcome)) => {
+                if let Some(cause) = classify(&golden, &outcome, &task.compare, &task.program) {
+                    fidelity.causes.entry(cause).or_default().push(ran.case.name());
+                }
             }
+            (Ok(_), None) => {}
         }
         Ok(())
     })?;

@@ -121,12 +121,11 @@ impl Recording {
             }
         };
         self.recorded += 1;
-        let problem = match &status {
-            GoldenStatus::Missing => status.problem(&case),
-            GoldenStatus::Stale(old) | GoldenStatus::Current(old) if !old.same_behaviour(&golden) => {
+        let problem = match status {
+            GoldenStatus::Stale(ref old) | GoldenStatus::Current(ref old) if !old.same_behaviour(&golden) => {
                 Some(format!("{}: {}", case.name(), differences(old, &golden)))
             }
-            GoldenStatus::Stale(_) | GoldenStatus::Current(_) => status.problem(&case),
+            status => status.into_current(&case).err(),
         };
         self.problems.extend(problem);
         let path = case.golden_path();

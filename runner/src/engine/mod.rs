@@ -170,11 +170,14 @@ pub fn score(
     let mut cases = Vec::with_capacity(scoring.cases.len());
     let mut problems = Vec::new();
     let sink = |ran: Ran| {
-        if let Some(problem) = ran.golden.problem(&ran.case) {
-            problems.push(problem);
-            return Ok(());
-        }
-        let (Some(outcome), Some(golden)) = (ran.outcome, ran.golden.current()) else { return Ok(()) };
+        let golden = match ran.golden.into_current(&ran.case) {
+            Ok(golden) => golden,
+            Err(problem) => {
+                problems.push(problem);
+                return Ok(());
+            }
+        };
+        let Some(outcome) = ran.outcome else { return Ok(()) };
         let info = CaseInfo::of(&ran.case);
         let report = CaseReport::new(info, outcome, golden, &task.compare, scoring.keep_outputs);
         reporter.report(&Event::CaseFinished { index: cases.len(), case: &report })?;

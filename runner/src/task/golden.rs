@@ -133,14 +133,6 @@ impl GoldenStatus {
         })
     }
 
-    /// The golden, if it is current.
-    pub fn current(self) -> Option<Golden> {
-        match self {
-            GoldenStatus::Current(golden) => Some(golden),
-            _ => None,
-        }
-    }
-
     /// The golden file's contents, current or stale.
     pub fn golden(&self) -> Option<&Golden> {
         match self {
@@ -149,15 +141,15 @@ impl GoldenStatus {
         }
     }
 
-    /// Why `case`'s golden cannot score it, or `None` when it can: `split/id: no golden`, or
+    /// The golden, if it can score `case`; else why not: `split/id: no golden`, or
     /// `split/id: stale golden (...)`.
-    pub fn problem(&self, case: &Case) -> Option<String> {
+    pub fn into_current(self, case: &Case) -> Result<Golden, String> {
         match self {
-            GoldenStatus::Missing => Some(format!("{}: no golden", case.name())),
+            GoldenStatus::Current(golden) => Ok(golden),
+            GoldenStatus::Missing => Err(format!("{}: no golden", case.name())),
             GoldenStatus::Stale(_) => {
-                Some(format!("{}: stale golden (the case changed since it was recorded)", case.name()))
+                Err(format!("{}: stale golden (the case changed since it was recorded)", case.name()))
             }
-            GoldenStatus::Current(_) => None,
         }
     }
 }
