@@ -57,13 +57,6 @@ pub trait Reporter: Send {
     fn report(&mut self, event: &Event<'_>) -> Result<()>;
 }
 
-/// Every reporter of a list, in turn.
-impl Reporter for Vec<Box<dyn Reporter + '_>> {
-    fn report(&mut self, event: &Event<'_>) -> Result<()> {
-        self.iter_mut().try_for_each(|reporter| reporter.report(event))
-    }
-}
-
 /// Writes each event as one line of JSON to `out`, flushed at once, so that a reader sees a
 /// case as soon as it is judged.
 pub struct JsonLines<W> {
