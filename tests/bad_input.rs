@@ -341,3 +341,31 @@ fn endless_standard_input_is_capped() {
     assert!(text(&output.stderr).contains("standard input is larger than"), "{}", text(&output.stderr));
     assert!(written <= 1 << 30, "mirror stopped reading before a gigabyte");
 }
+
+#[test]
+fn a_host_failure_exits_3_and_bad_input_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_dir = dir.path().join("file");
+    std::fs::write(&not_a_dir, "").unwrap();
+    let unwritable = not_a_dir.join("report.json");
+    let candidate = "tasks-wasm/textstat/candidates/imperfect.wasm";
+    let output = mirror_run(&["test", "textstat", "--candidate", candidate, "--json", unwritable.to_str().unwrap()]);
+    assert_code(&output, 3);
+    assert!(text(&output.stderr).contains("report.json"), "{}", text(&output.stderr));
+
+    let (_temp, task) = broken_task(|task| std::fs::write(task.join("task.toml"), "name = [").unwrap());
+    assert_code(&mirror_run(&["test", task.to_str().unwrap(), "--candidate", candidate]), 2);
+}
+
+#[test]
+fn a_run_stopped_by_bad_goldens_leaves_no_events_file() {
+    let (_temp, task) =
+        broken_task(|task| std::fs::remove_file(task.join("tests/hidden/freq-n1.golden.toml")).unwrap());
+    let events = task.join("events.jsonl");
+    let candidate = "tasks-wasm/textstat/candidates/imperfect.wasm";
+    let output =
+        mirror_run(&["test", task.to_str().unwrap(), "--candidate", candidate, "--events", events.to_str().unwrap()]);
+    assert_code(&output, 2);
+    assert!(text(&output.stderr).contains("hidden/freq-n1: no golden"), "{}", text(&output.stderr));
+    assert!(!events.exists(), "the events file is removed");
+}

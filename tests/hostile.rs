@@ -407,7 +407,7 @@ fn a_full_disk_under_tmpdir_is_a_host_error() {
         .env("MIRROR_CACHE_DIR", cache_dir())
         .env("TMPDIR", &small);
     let output = run(&mut command, b"");
-    assert_code(&output, 2);
+    assert_code(&output, 3);
     let stderr = text(&output.stderr);
     assert!(stderr.contains("the file system holding the scratch directory is full"), "{stderr}");
 }

@@ -375,3 +375,29 @@ mod digests {
         assert_ne!(digest(&long, None), before);
     }
 }
+
+#[test]
+fn events_stream_every_case_in_order_between_the_start_and_the_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let (events, report) = (dir.path().join("events.jsonl"), dir.path().join("report.json"));
+    let output = test_imperfect(&["--events", path_arg(&events), "--json", path_arg(&report), "-j", "2"]);
+    assert_code(&output, 1);
+    let report = read_json(&report);
+    let cases = report["cases"].as_array().unwrap();
+    let text = std::fs::read_to_string(&events).unwrap();
+    let lines: Vec<serde_json::Value> = text.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines.len(), cases.len() + 2, "one line per case, and the start and the finish");
+    assert_eq!(lines[0]["event"], "run-started");
+    assert_eq!(lines[0]["cases"], cases.len());
+    assert_eq!(lines[0]["jobs"], 2);
+    for (index, (line, case)) in lines[1..=cases.len()].iter().zip(cases).enumerate() {
+        assert_eq!(line["event"], "case-finished");
+        assert_eq!(line["index"], index);
+        assert_eq!(&line["case"], case, "a case's line holds what the JSON report holds of it");
+    }
+    let finished = lines.last().unwrap();
+    assert_eq!(finished["event"], "run-finished");
+    assert_eq!(finished["digest"], report["digest"]);
+    assert_eq!(finished["passed"], false);
+    assert_eq!(finished["totals"], report["totals"]["all"]);
+}

@@ -11,11 +11,14 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result};
+use std::collections::BTreeMap;
 
+use anyhow::{bail, Context, Result};
+
+use crate::engine::{each_case, GoldensNotCurrent, Needs, Runner};
 use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::sandbox::Scratch;
-use crate::task::{Case, Golden, Task};
+use crate::task::{Case, CaseId, Golden, Split, Task};
 use crate::verdict::{compare, compare_stream, Aspect, Rules};
 
 /// Why a native run differs from the golden.
@@ -47,6 +50,70 @@ impl Cause {
             Cause::Other => "other output",
         }
     }
+}
+
+/// How the WASI reference's goldens compare with a native build's runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fidelity {
+    /// How many cases ran.
+    pub cases: usize,
+    /// The differing cases (`split/id`), by cause.
+    pub causes: BTreeMap<Cause, Vec<String>>,
+}
+
+impl Fidelity {
+    /// How many cases differ.
+    pub fn differing(&self) -> usize {
+        self.causes.values().map(Vec::len).sum()
+    }
+}
+
+/// A native build of a task's program, found under the task's program name in `bin_dir`.
+pub struct Native<'a> {
+    /// The task whose cases run.
+    pub task: &'a Task,
+    /// Holds the native program under the task's program name.
+    pub bin_dir: &'a Path,
+}
+
+impl Runner for Native<'_> {
+    type State = ();
+
+    fn state(&self) -> Result<()> {
+        Ok(())
+    }
+
+    fn run(&self, _: &mut (), case: &Case) -> Result<Outcome> {
+        run_native(self.task, case, self.bin_dir)
+    }
+}
+
+/// Runs every case of `task` with `native` on up to `jobs` threads and compares each with
+/// its golden; every golden must be current (else [`GoldensNotCurrent`]).
+pub fn compare_native(native: &Native<'_>, jobs: usize) -> Result<Fidelity> {
+    let task = native.task;
+    let files = task.case_files(&Split::ALL)?;
+    if files.is_empty() {
+        bail!("task {} has no cases", task.name);
+    }
+    let mut fidelity = Fidelity { cases: files.len(), causes: BTreeMap::new() };
+    let mut problems = Vec::new();
+    each_case(task, &files, jobs, native, Needs::CurrentGolden, |ran| {
+        match (ran.golden.into_current(&ran.case), ran.outcome) {
+            (Err(problem), _) => problems.push(problem),
+            (Ok(golden), Some(outcome)) => {
+                if let Some(cause) = classify(&golden, &outcome, &task.compare, &task.program) {
+                    fidelity.causes.entry(cause).or_default().push(ran.case.name());
+                }
+            }
+            (Ok(_), None) => {}
+        }
+        Ok(())
+    })?;
+    if !problems.is_empty() {
+        return Err(GoldensNotCurrent { problems }.into());
+    }
+    Ok(fidelity)
 }
 
 /// Runs `case` of `task` natively with `bin_dir` (holding the native program under the task's

@@ -19,16 +19,22 @@ pub const MAX_FILE_BYTES: u64 = 256 << 20;
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("{}: no such file", .0.display())]
+    /// The file does not exist.
     NotFound(PathBuf),
     #[error("{}: not a regular file ({}); Mirror reads only regular files", .0.display(), .1)]
+    /// A FIFO, a device, a directory or a socket: what it is.
     NotRegular(PathBuf, &'static str),
     #[error("{}: larger than the {MAX_FILE_BYTES} bytes Mirror reads from one file", .0.display())]
+    /// Larger than [`MAX_FILE_BYTES`].
     TooLarge(PathBuf),
     #[error("{}: leads outside {} (by `..`, an absolute path or a symlink); a task's files stay inside its directory", .0.display(), .1.display())]
+    /// Leads outside the directory it must stay in (the second path).
     Escapes(PathBuf, PathBuf),
     #[error("{}: not UTF-8 text", .0.display())]
+    /// Not valid UTF-8.
     NotText(PathBuf),
     #[error("cannot read {}: {}", .0.display(), .1)]
+    /// The host could not read it.
     Io(PathBuf, std::io::Error),
 }
 

@@ -13,7 +13,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("mirror: error: {}", mirror::report::printable(&format!("{err:#}")));
-            ExitCode::from(cli::EXIT_INPUT_ERROR)
+            ExitCode::from(cli::exit_status(&err))
         }
     }
 }

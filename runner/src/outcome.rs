@@ -6,9 +6,13 @@ pub use crate::sandbox::{Entry, FileChanges, Stream, Termination};
 /// Everything observable about one run of a case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outcome {
+    /// How the case's line ended.
     pub termination: Termination,
+    /// What it wrote to stdout.
     pub stdout: Vec<u8>,
+    /// What it wrote to stderr.
     pub stderr: Vec<u8>,
+    /// How it changed the case's files.
     pub files: FileChanges,
     /// Fuel consumed: a deterministic measure of work, identical on every machine.
     pub fuel: u64,

@@ -9,12 +9,12 @@ use std::collections::BTreeMap;
 
 use anyhow::{bail, Context, Result};
 
+use crate::error::HostError;
 use crate::outcome::Outcome;
 use crate::sandbox::{Invocation, Sandbox, Scratch};
 use crate::shell::Script;
 use crate::suite::Programs;
-use crate::task::check_relative;
-use crate::task::Task;
+use crate::task::{check_relative, Task, Tools};
 
 /// What a probe runs.
 #[derive(Clone, Debug)]
@@ -28,7 +28,9 @@ pub enum Command {
 /// One probe: a command, its stdin, and the files its scratch directory starts with.
 #[derive(Clone, Debug)]
 pub struct Probe {
+    /// What to run.
     pub command: Command,
+    /// The program's stdin.
     pub stdin: Vec<u8>,
     /// Input files by relative `/`-separated path.
     pub files: BTreeMap<String, Vec<u8>>,
@@ -49,9 +51,7 @@ impl Probe {
             bail!("the command line holds a NUL byte");
         }
         let script = crate::shell::parse(line).with_context(|| format!("cannot parse {line:?}"))?;
-        if let Some(unknown) =
-            script.commands().map(|c| c.program()).find(|name| *name != task.program && !crate::tools::is_tool(name))
-        {
+        if let Some(unknown) = task.first_unrunnable(&script, Tools::Every) {
             bail!("`{unknown}` is neither the task's program `{}` nor a guest tool (see `mirror tools`)", task.program);
         }
         Probe::checked(Command::Sh(script), stdin, files)
@@ -67,6 +67,11 @@ impl Probe {
     /// Runs the probe in `scratch` (emptied and given the probe's files first) with
     /// `programs`, which must offer every guest tool ([`Programs::with_every_tool`]).
     pub fn run(&self, sandbox: &Sandbox, programs: &Programs<'_>, scratch: &mut Scratch) -> Result<Outcome> {
+        // The probe was checked when it was made: what fails now is the host.
+        self.run_checked(sandbox, programs, scratch).map_err(|err| HostError::new("the probe", err).into())
+    }
+
+    fn run_checked(&self, sandbox: &Sandbox, programs: &Programs<'_>, scratch: &mut Scratch) -> Result<Outcome> {
         scratch.prepare(&self.files)?;
         let task = programs.task();
         let run = match &self.command {

@@ -24,28 +24,72 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
-use crate::sandbox::hex;
+use crate::digest::sha256_hex;
 
-/// A build recipe, as `task.toml` writes it.
+/// A build recipe: where the source is, and how to build it.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(try_from = "RecipeToml")]
 pub struct Recipe {
-    #[serde(rename = "crate")]
-    pub krate: Option<String>,
-    pub version: Option<String>,
-    pub path: Option<PathBuf>,
-    pub script: Option<PathBuf>,
+    /// Where the source comes from.
+    pub source: Source,
+    /// The binary, when the package has several (a script's, always).
     pub bin: Option<String>,
-    #[serde(default)]
+    /// Cargo features to turn on.
     pub features: Vec<String>,
-    #[serde(default = "default_features")]
+    /// Whether the package's default features stay on.
     pub default_features: bool,
+}
+
+/// The pinned source a recipe builds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A crates.io package at a pinned version, built with its lock file.
+    Crate {
+        /// The package.
+        name: String,
+        /// Its version.
+        version: String,
+    },
+    /// A package of this repository, by path from the task directory.
+    Path(PathBuf),
+    /// A script, run as `bash SCRIPT wasi|native OUT_DIR`, that leaves `OUT_DIR/BIN.wasm`
+    /// (wasi) or `OUT_DIR/BIN` (native); the recipe names its `bin`.
+    Script(PathBuf),
+}
+
+/// A recipe as `task.toml` writes it: one source, named by its keys.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RecipeToml {
+    #[serde(rename = "crate")]
+    krate: Option<String>,
+    version: Option<String>,
+    path: Option<PathBuf>,
+    script: Option<PathBuf>,
+    bin: Option<String>,
+    #[serde(default)]
+    features: Vec<String>,
+    #[serde(default = "default_features")]
+    default_features: bool,
 }
 
 fn default_features() -> bool {
     true
+}
+
+impl TryFrom<RecipeToml> for Recipe {
+    type Error = String;
+
+    fn try_from(toml: RecipeToml) -> Result<Recipe, String> {
+        let source = match (toml.krate, toml.version, toml.path, toml.script) {
+            (Some(name), Some(version), None, None) => Source::Crate { name, version },
+            (None, None, Some(path), None) => Source::Path(path),
+            (None, None, None, Some(script)) if toml.bin.is_some() => Source::Script(script),
+            _ => return Err("reference.build names `crate` and `version`, or `path`, or `script` and `bin`".into()),
+        };
+        Ok(Recipe { source, bin: toml.bin, features: toml.features, default_features: toml.default_features })
+    }
 }
 
 /// What to build for.
@@ -58,22 +102,12 @@ pub enum Target {
 }
 
 impl Recipe {
-    /// Checks that the recipe names one source: a crate and version, or a path.
-    pub fn check(&self) -> Result<()> {
-        match (&self.krate, &self.version, &self.path, &self.script) {
-            (Some(_), Some(_), None, None) | (None, None, Some(_), None) => Ok(()),
-            (None, None, None, Some(_)) if self.bin.is_some() => Ok(()),
-            _ => bail!("reference.build names `crate` and `version`, or `path`, or `script` and `bin`"),
-        }
-    }
-
     /// A one-line account of the source.
     pub fn describe(&self) -> String {
-        match (&self.krate, &self.version, &self.path, &self.script) {
-            (Some(name), Some(version), _, _) => format!("crate {name} {version}"),
-            (_, _, Some(path), _) => format!("package at {}", path.display()),
-            (_, _, _, Some(script)) => format!("script {}", script.display()),
-            _ => "no source".into(),
+        match &self.source {
+            Source::Crate { name, version } => format!("crate {name} {version}"),
+            Source::Path(path) => format!("package at {}", path.display()),
+            Source::Script(script) => format!("script {}", script.display()),
         }
     }
 
@@ -83,45 +117,43 @@ impl Recipe {
         let key = self.key(target);
         let work = work.join(&key[..16]);
         std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
-        if let Some(script) = &self.script {
-            return self.build_with_script(&task_dir.join(script), target, &work);
-        }
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut command = Command::new(cargo);
         let target_dir = work.join("target");
-        let bin_name = match (&self.bin, &self.krate, &self.path) {
-            (Some(bin), _, _) => bin.clone(),
-            (None, Some(name), _) => name.clone(),
-            (None, None, Some(path)) => {
-                path.file_name().map(|n| n.to_string_lossy().into_owned()).context("the recipe's path has no name")?
-            }
-            _ => bail!("the recipe names no source"),
-        };
-        let built = match (&self.krate, &self.version, &self.path) {
-            (Some(name), Some(version), None) => {
+        let built = match &self.source {
+            Source::Script(script) => return self.build_with_script(&task_dir.join(script), target, &work),
+            Source::Crate { name, version } => {
+                let bin_name = self.bin.as_deref().unwrap_or(name);
                 command
                     .args(["install", "--locked", "--force", &format!("{name}@{version}"), "--root"])
                     .arg(work.join("root"))
                     .arg("--target-dir")
-                    .arg(&target_dir);
-                work.join("root/bin").join(&bin_name)
+                    .arg(&target_dir)
+                    .args(["--bin", bin_name]);
+                work.join("root/bin").join(bin_name)
             }
-            (None, None, Some(path)) => {
+            Source::Path(path) => {
+                let bin_name = match &self.bin {
+                    Some(bin) => bin.clone(),
+                    None => path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .context("the recipe's path has no name")?,
+                };
                 let manifest = task_dir.join(path).join("Cargo.toml");
                 command
                     .args(["build", "--release", "--manifest-path"])
                     .arg(manifest)
                     .arg("--target-dir")
-                    .arg(&target_dir);
+                    .arg(&target_dir)
+                    .args(["--bin", &bin_name]);
                 let profile_dir = match target {
                     Target::Wasi => target_dir.join("wasm32-wasip1/release"),
                     Target::Native => target_dir.join("release"),
                 };
                 profile_dir.join(&bin_name)
             }
-            _ => bail!("reference.build names `crate` and `version`, or `path`, or `script` and `bin`"),
         };
-        command.args(["--bin", &bin_name]);
         if !self.default_features {
             command.arg("--no-default-features");
         }
@@ -164,6 +196,6 @@ impl Recipe {
 
     fn key(&self, target: Target) -> String {
         let text = format!("{self:?} {target:?}");
-        hex(&Sha256::digest(text.as_bytes()))
+        sha256_hex(text.as_bytes())
     }
 }

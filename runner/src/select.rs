@@ -5,9 +5,23 @@ use std::fmt;
 use std::str::FromStr;
 
 use anyhow::{bail, Context, Result};
-use sha2::{Digest, Sha256};
 
-use crate::task::CaseFile;
+use crate::task::{CaseFile, CaseId, Split, Task};
+
+/// The case files of `task` a run takes: those of `splits` that match `filters` (see
+/// [`matches_filter`]) and lie in `shard`, in case order; none is read yet. Filters that match
+/// no case are an error, naming them.
+pub fn select(task: &Task, splits: &[Split], filters: &[String], shard: Option<Shard>) -> Result<Vec<CaseFile>> {
+    let mut cases = task.case_files(splits)?;
+    cases.retain(|case| matches_filter(case, filters));
+    if cases.is_empty() && !filters.is_empty() {
+        bail!("no case of task {} matches --filter {}", task.name, filters.join(" "));
+    }
+    if let Some(shard) = shard {
+        cases.retain(|case| shard.contains(&case.id));
+    }
+    Ok(cases)
+}
 
 /// One of `count` disjoint parts of a suite; `index` counts from 1.
 ///
@@ -15,14 +29,16 @@ use crate::task::CaseFile;
 /// same one on every machine, and adding a case moves no other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Shard {
+    /// Which shard, from 1 to `count`.
     pub index: u32,
+    /// How many shards the suite is cut into.
     pub count: u32,
 }
 
 impl Shard {
     /// Whether the case with `id` is in this shard.
     pub fn contains(&self, id: &str) -> bool {
-        let hash = Sha256::digest(id.as_bytes());
+        let hash = crate::digest::sha256(id.as_bytes());
         let value = u64::from_le_bytes(hash[..8].try_into().expect("8 bytes"));
         value % u64::from(self.count) == u64::from(self.index - 1)
     }
@@ -51,8 +67,13 @@ pub const COMPLETION_INDEX_VAR: &str = "JOB_COMPLETION_INDEX";
 /// shell arithmetic.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ShardSpec {
+    /// `i/n`: this shard.
     Fixed(Shard),
-    CompletionIndex { count: u32 },
+    /// `job/n`: shard `$JOB_COMPLETION_INDEX + 1` of `count`.
+    CompletionIndex {
+        /// How many shards.
+        count: u32,
+    },
 }
 
 impl ShardSpec {

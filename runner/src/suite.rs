@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 
+use crate::error::HostError;
 use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::parallel;
 use crate::sandbox::{Limits, Program, Sandbox, Scratch};
 use crate::shell::run::{Resolve, Shell};
-use crate::task::{Case, Task};
+use crate::task::{Case, CaseId, Task, Tools};
 
 /// The modules a task's command names run: its program (the reference or a candidate) and
 /// the guest tools.
@@ -17,26 +18,26 @@ pub struct Programs<'a> {
     program: &'a Program,
     /// Loaded only when some tool may run.
     tools: Option<Program>,
-    /// Whether every tool may run, not only those the task declares.
-    any_tool: bool,
+    /// Which tools may run.
+    reach: Tools,
 }
 
 impl<'a> Programs<'a> {
     /// What cases run: `program` under the task's program name, and the tools the task declares.
     pub fn for_cases(sandbox: &Sandbox, task: &'a Task, program: &'a Program) -> Result<Self> {
         let tools = if task.tools.is_empty() { None } else { Some(crate::tools::load(sandbox)?) };
-        Ok(Programs { task, program, tools, any_tool: false })
+        Ok(Programs { task, program, tools, reach: Tools::Declared })
     }
 
     /// The program alone, without tools: what `mirror exec` runs.
     pub fn alone(task: &'a Task, program: &'a Program) -> Self {
-        Programs { task, program, tools: None, any_tool: false }
+        Programs { task, program, tools: None, reach: Tools::Declared }
     }
 
     /// What a person probing a program may run: `program` and every tool, from `tools`
     /// (see [`crate::tools::load`]).
     pub fn with_every_tool(task: &'a Task, program: &'a Program, tools: Program) -> Self {
-        Programs { task, program, tools: Some(tools), any_tool: true }
+        Programs { task, program, tools: Some(tools), reach: Tools::Every }
     }
 
     /// The task whose command lines these programs run.
@@ -65,11 +66,8 @@ impl<'a> Programs<'a> {
 impl Resolve for Programs<'_> {
     fn resolve(&self, name: &str) -> Option<&Program> {
         if name == self.task.program {
-            return Some(self.program);
-        }
-        let allowed =
-            if self.any_tool { crate::tools::is_tool(name) } else { self.task.tools.iter().any(|t| t == name) };
-        if allowed {
+            Some(self.program)
+        } else if self.task.may_run(name, self.reach) {
             self.tools.as_ref()
         } else {
             None
@@ -78,12 +76,16 @@ impl Resolve for Programs<'_> {
 }
 
 /// Runs one case in `scratch`, which is emptied and given the case's inputs first.
+///
+/// The case was checked when it was read, so what fails here is the host (the scratch
+/// directory, the disk): a host error naming the case.
 pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch: &mut Scratch) -> Result<Outcome> {
-    scratch.prepare(&case.files).with_context(|| format!("case {}", case.name()))?;
+    let name = || format!("case {}", case.name());
+    scratch.prepare(&case.files).with_context(name)?;
     let run = programs
         .shell(sandbox, scratch, &case.env)
         .run(&case.script, &case.stdin)
-        .with_context(|| format!("case {}", case.name()))?;
+        .map_err(|err| HostError::new(name(), err))?;
     let (termination, files) = read_back(scratch, &programs.task.limits, run.termination)
         .with_context(|| format!("case {}: cannot read back its files", case.name()))?;
     Ok(Outcome { termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })

@@ -37,6 +37,7 @@ pub enum TrailingNewline {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StatusRule {
+    /// Equal as numbers.
     #[default]
     Exact,
     /// Modulo 256, as a POSIX parent sees them (-6 equals 250).
@@ -58,6 +59,7 @@ pub enum Decode {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FilesRule {
+    /// Compared as the other aspects are.
     #[default]
     Compare,
     /// Not compared (MirrorCode looks only at stdout, stderr and the exit code).
@@ -68,9 +70,13 @@ pub enum FilesRule {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
+    /// How stdout and stderr must end.
     pub trailing_newline: TrailingNewline,
+    /// How exit statuses compare.
     pub status: StatusRule,
+    /// How stdout and stderr are read.
     pub decode: Decode,
+    /// Whether written files count.
     pub files: FilesRule,
 }
 
@@ -144,7 +150,9 @@ impl Tolerance {
 /// One tolerance applied to one aspect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tolerated {
+    /// What was equal only under a rule.
     pub aspect: Aspect,
+    /// The rule.
     pub rule: Tolerance,
 }
 
@@ -152,13 +160,18 @@ pub struct Tolerated {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Aspect {
+    /// The standard output.
     Stdout,
+    /// The standard error.
     Stderr,
+    /// The exit status.
     Status,
+    /// The files written or removed.
     Files,
 }
 
 impl Aspect {
+    /// `stdout`, `stderr`, `status` or `files`.
     pub fn name(self) -> &'static str {
         match self {
             Aspect::Stdout => "stdout",
@@ -172,6 +185,7 @@ impl Aspect {
 /// The verdict on one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {
+    /// Every aspect equals the golden's.
     Pass,
     /// Exited, but not as the reference did.
     WrongOutput(Vec<Aspect>),
@@ -179,6 +193,7 @@ pub enum Verdict {
     RuntimeError(String),
     /// Ran out of fuel (or, outside determinism, hit the wall-clock backstop).
     TimeLimit,
+    /// Linear memory or a table grew past its cap.
     MemoryLimit,
     /// Wrote more to stdout, stderr or files than allowed.
     OutputLimit,
@@ -187,23 +202,25 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// Every verdict name, in report order.
+    /// Every verdict name, in report order: the one table of them.
     pub const NAMES: [&'static str; 7] =
         ["pass", "wrong-output", "runtime-error", "time-limit", "memory-limit", "output-limit", "build-error"];
 
-    /// The verdict's name, as reports write it.
+    /// The verdict's name, as reports write it: its entry in [`Verdict::NAMES`].
     pub fn name(&self) -> &'static str {
-        match self {
-            Verdict::Pass => "pass",
-            Verdict::WrongOutput(_) => "wrong-output",
-            Verdict::RuntimeError(_) => "runtime-error",
-            Verdict::TimeLimit => "time-limit",
-            Verdict::MemoryLimit => "memory-limit",
-            Verdict::OutputLimit => "output-limit",
-            Verdict::BuildError => "build-error",
-        }
+        let index = match self {
+            Verdict::Pass => 0,
+            Verdict::WrongOutput(_) => 1,
+            Verdict::RuntimeError(_) => 2,
+            Verdict::TimeLimit => 3,
+            Verdict::MemoryLimit => 4,
+            Verdict::OutputLimit => 5,
+            Verdict::BuildError => 6,
+        };
+        Self::NAMES[index]
     }
 
+    /// Whether the case passed.
     pub fn passed(&self) -> bool {
         *self == Verdict::Pass
     }
@@ -212,6 +229,7 @@ impl Verdict {
 /// A verdict, and the tolerances it needed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Judgement {
+    /// The verdict.
     pub verdict: Verdict,
     /// Aspects that were equal only under the task's rules, in report order.
     pub tolerated: Vec<Tolerated>,

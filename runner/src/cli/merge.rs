@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use mirror::report::{json, Report};
+use mirror::task::CaseId;
 
 use super::output::ReportArgs;
 
@@ -33,7 +34,8 @@ pub fn merge(args: MergeArgs) -> Result<ExitCode> {
         parts.push((path.display().to_string(), json::from_json(&text, &path.display().to_string())?));
     }
     let merged = join(parts)?;
-    args.report.emit(&merged, None)
+    args.report.emit(&merged, None)?;
+    Ok(args.report.exit_code(&merged))
 }
 
 /// `paths`, with each directory replaced by the `*.json` files in it, in name order.
@@ -104,7 +106,7 @@ fn join(parts: Vec<(String, Report)>) -> Result<Report> {
     for (_, part) in parts {
         merged.cases.extend(part.cases);
     }
-    merged.cases.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
+    merged.cases.sort_by(|a, b| a.order().cmp(&b.order()));
     if let Some(twice) = merged.cases.windows(2).find(|w| (w[0].split, &w[0].id) == (w[1].split, &w[1].id)) {
         bail!("case {} is in more than one report", twice[0].name());
     }

@@ -24,13 +24,25 @@ use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
+use mirror::error::HostError;
 
 /// Exit status when some case failed or differed.
 pub const EXIT_FAILED: u8 = 1;
 /// Exit status for usage errors and bad input (clap uses 2 as well).
 pub const EXIT_INPUT_ERROR: u8 = 2;
+/// Exit status when the machine failed Mirror: a disk full, a permission the host denies, a
+/// file that cannot be written. Nothing is wrong with the task or the candidate.
+pub const EXIT_HOST_ERROR: u8 = 3;
+
+/// The exit status for a command that failed with `err`.
+pub fn exit_status(err: &anyhow::Error) -> u8 {
+    match mirror::error::classify(err) {
+        mirror::error::Kind::Input => EXIT_INPUT_ERROR,
+        mirror::error::Kind::Host => EXIT_HOST_ERROR,
+    }
+}
 /// The most cases `-j` runs at once: each needs a memory slot reserved up front.
 const MAX_JOBS: usize = 1024;
 
@@ -52,7 +64,9 @@ fn parse_jobs(text: &str) -> Result<usize, String> {
 pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => Err(err).context("cannot write to standard output"),
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(HostError::io("cannot write to standard output", err).into())
+        }
         _ => Ok(()),
     }
 }
@@ -172,7 +186,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 impl RunOptions {
     fn jobs(&self) -> usize {
-        self.jobs.unwrap_or_else(mirror::parallel::default_jobs).max(1)
+        self.jobs.unwrap_or_else(mirror::engine::default_jobs).max(1)
     }
 
     fn sandbox(&self) -> Result<mirror::sandbox::Sandbox> {
@@ -212,22 +226,19 @@ impl CacheOptions {
 /// regular file (or nothing) is replaced so: anything else there, such as `/dev/null`, a
 /// FIFO or a symlink to `/dev/stdout`, is written to as it is, never replaced.
 fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let failed = |err: std::io::Error| HostError::write(path, err);
     let replaceable = match std::fs::symlink_metadata(path) {
         Ok(metadata) => metadata.is_file(),
         Err(err) => err.kind() == std::io::ErrorKind::NotFound,
     };
     if !replaceable {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .truncate(true)
-            .open(path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        return file.write_all(bytes).with_context(|| format!("cannot write {}", path.display()));
+        let mut file = std::fs::OpenOptions::new().write(true).truncate(true).open(path).map_err(failed)?;
+        return Ok(file.write_all(bytes).map_err(failed)?);
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let mut temp =
-        tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-    temp.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    temp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut temp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|err| HostError::io(format!("cannot write in {}", dir.display()), err))?;
+    temp.write_all(bytes).map_err(failed)?;
+    temp.persist(path).map_err(|err| failed(err.error))?;
     Ok(())
 }

@@ -2,12 +2,14 @@
 //! and the progress bar while it runs.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use mirror::error::HostError;
+use mirror::report::events::{Event, JsonLines, Reporter};
 use mirror::report::terminal::{Style, Verbosity};
 use mirror::report::{github, json, junit, terminal, Report};
 
@@ -70,9 +72,19 @@ impl ReportArgs {
         self.json.is_some()
     }
 
+    /// The reporters of a scored run: the progress bar, the events stream to `events` if
+    /// asked for, then the reports and the terminal view once the run has finished.
+    pub fn reporters(&self, events: Option<&Path>) -> Result<Reporters<'_>> {
+        let events = match events {
+            Some(path) => Some(EventsFile::create(path)?),
+            None => None,
+        };
+        Ok(Reporters { progress: None, events, args: self })
+    }
+
     /// A progress bar for `total` cases, drawn on a terminal's stderr once a run has taken
     /// more than a second (short runs stay quiet).
-    pub fn progress(&self, total: usize) -> Progress {
+    fn progress(&self, total: usize) -> Progress {
         let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} cases {msg}")
@@ -82,8 +94,8 @@ impl ReportArgs {
         Progress { bar, started: Instant::now(), wanted }
     }
 
-    /// Saves and shows `report`; exit 0 when every case passed (or with `--exit-zero`), else 1.
-    pub fn emit(&self, report: &Report, timing: Option<(Duration, usize)>) -> Result<ExitCode> {
+    /// Saves and shows `report`.
+    pub fn emit(&self, report: &Report, timing: Option<(Duration, usize)>) -> Result<()> {
         if let Some(path) = &self.json {
             write_atomically(path, json::to_json(report)?.as_bytes())?;
         }
@@ -95,8 +107,76 @@ impl ReportArgs {
             shown.push_str(&github::annotations(report));
         }
         shown.push_str(&terminal::render(report, self.style(), timing));
-        write_stdout(shown.as_bytes())?;
-        Ok(if report.passed() || self.exit_zero { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) })
+        write_stdout(shown.as_bytes())
+    }
+
+    /// Exit 0 when every case of `report` passed (or with `--exit-zero`), else 1.
+    pub fn exit_code(&self, report: &Report) -> ExitCode {
+        if report.passed() || self.exit_zero {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+/// The consumers of a scored run's events, in the order they get each.
+pub struct Reporters<'a> {
+    progress: Option<Progress>,
+    events: Option<EventsFile>,
+    args: &'a ReportArgs,
+}
+
+impl Reporter for Reporters<'_> {
+    fn report(&mut self, event: &Event<'_>) -> Result<()> {
+        match *event {
+            Event::RunStarted { cases, .. } => self.progress = Some(self.args.progress(cases)),
+            Event::CaseFinished { .. } => self.progress.iter().for_each(Progress::tick),
+            Event::RunFinished { .. } => {
+                if let Some(progress) = self.progress.take() {
+                    progress.finish();
+                }
+            }
+        }
+        if let Some(events) = &mut self.events {
+            events.stream.report(event)?;
+        }
+        if let Event::RunFinished { report, elapsed, jobs } = *event {
+            self.args.emit(report, Some((elapsed, jobs)))?;
+        }
+        Ok(())
+    }
+}
+
+impl Reporters<'_> {
+    /// The run failed: an events file this run created is removed, so that bad input leaves
+    /// nothing behind.
+    pub fn abandon(self) {
+        if let Some(EventsFile { created: Some(path), .. }) = self.events {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// The `--events` stream.
+struct EventsFile {
+    stream: JsonLines<std::fs::File>,
+    /// The file's path, when this run created it (not when it writes to a FIFO, a device or
+    /// a file that was there).
+    created: Option<PathBuf>,
+}
+
+impl EventsFile {
+    fn create(path: &Path) -> Result<EventsFile> {
+        let existed = std::fs::symlink_metadata(path).is_ok();
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(path)
+            .map_err(|err| HostError::write(path, err))?;
+        let created = (!existed).then(|| path.to_path_buf());
+        Ok(EventsFile { stream: JsonLines::new(file, path.display().to_string()), created })
     }
 }
 
@@ -116,9 +196,8 @@ impl Progress {
         self.bar.inc(1);
     }
 
-    /// Removes the bar and says how long the run took.
-    pub fn finish(self) -> Duration {
+    /// Removes the bar.
+    pub fn finish(self) {
         self.bar.finish_and_clear();
-        self.started.elapsed()
     }
 }

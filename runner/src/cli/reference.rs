@@ -1,15 +1,15 @@
 //! `mirror reference` and `mirror fidelity`: a task's reference rebuilt from its recipe, and
 //! compared with a native build of the same program.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context, Result};
-use mirror::fidelity::{classify, run_native, Cause};
+use anyhow::{Context, Result};
+use mirror::digest::sha256_hex;
+use mirror::error::HostError;
+use mirror::fidelity::{compare_native, Native};
 use mirror::recipe::{Recipe, Target};
-use mirror::sandbox::sha256_hex;
-use mirror::task::{Golden, Split, Task};
+use mirror::task::Task;
 
 use super::{CacheOptions, EXIT_FAILED};
 
@@ -86,24 +86,11 @@ pub fn fidelity(args: FidelityArgs) -> Result<ExitCode> {
     eprintln!("building {} for this machine ...", recipe.describe());
     let native = recipe.build(Target::Native, &task.dir, &work)?;
     // The program runs under its own name, as command lines write it.
-    let bin_dir = tempfile::tempdir()?;
+    let bin_dir = tempfile::tempdir().map_err(|err| HostError::io("cannot create a temporary directory", err))?;
     let named = bin_dir.path().join(&task.program);
-    std::fs::copy(&native, &named).with_context(|| format!("cannot copy {}", native.display()))?;
-    let cases = task.cases(&Split::ALL)?;
-    let mut causes: BTreeMap<Cause, Vec<String>> = BTreeMap::new();
-    for case in &cases {
-        let golden =
-            Golden::load(&task, &case.golden_path())?.with_context(|| format!("{} has no golden", case.name()))?;
-        let run = run_native(&task, case, bin_dir.path())?;
-        if let Some(cause) = classify(&golden, &run, &task.compare, &task.program) {
-            causes.entry(cause).or_default().push(case.name());
-        }
-    }
-    if cases.is_empty() {
-        bail!("task {} has no cases", task.name);
-    }
-    let differing: usize = causes.values().map(Vec::len).sum();
-    for (cause, names) in &causes {
+    std::fs::copy(&native, &named).map_err(|err| HostError::io(format!("cannot copy {}", native.display()), err))?;
+    let fidelity = compare_native(&Native { task: &task, bin_dir: bin_dir.path() }, mirror::engine::default_jobs())?;
+    for (cause, names) in &fidelity.causes {
         outln!("{:>4} differ by {}", names.len(), cause.describe());
         if args.verbose {
             for name in names {
@@ -111,12 +98,12 @@ pub fn fidelity(args: FidelityArgs) -> Result<ExitCode> {
             }
         }
     }
-    let matching = cases.len() - differing;
+    let matching = fidelity.cases - fidelity.differing();
     outln!(
         "{}: the WASI reference matches the native build on {matching} of {} cases ({:.1}%)",
         task.name,
-        cases.len(),
-        100.0 * matching as f64 / cases.len() as f64
+        fidelity.cases,
+        100.0 * matching as f64 / fidelity.cases as f64
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Result};
 use mirror::oracle::protocol::{Info, Op, Reply, Request};
 use mirror::report::printable;
-use mirror::task::{all_tasks, Golden, Location, Split, Task};
+use mirror::task::{all_tasks, GoldenStatus, Location, Split, Task};
 
 pub fn list() -> Result<ExitCode> {
     for task in all_tasks()? {
@@ -60,10 +60,10 @@ pub fn show(spec: &str) -> Result<ExitCode> {
         let mut missing = 0;
         let mut stale = 0;
         for case in &split_cases {
-            match Golden::load(&task, &case.golden_path())? {
-                None => missing += 1,
-                Some(golden) if golden.inputs_sha256 != case.inputs_sha256 => stale += 1,
-                Some(_) => {}
+            match GoldenStatus::of(&task, case)? {
+                GoldenStatus::Missing => missing += 1,
+                GoldenStatus::Stale(_) => stale += 1,
+                GoldenStatus::Current(_) => {}
             }
         }
         outln!(

@@ -58,7 +58,7 @@ pub fn workspace(args: WorkspaceArgs) -> Result<ExitCode> {
     for case in &visible {
         let target = Path::new("tests/visible");
         copies.push((target.join(format!("{}.toml", case.id)), read(&task, &case.path)?));
-        copies.push((target.join(format!("{}.golden.toml", case.id)), read(&task, &case.golden_path())?));
+        copies.push((target.join(mirror::task::golden_file_name(&case.id)), read(&task, &case.golden_path())?));
         for fixture in &case.fixtures {
             copies.push((Path::new("fixtures").join(fixture), read(&task, &task.fixtures_dir().join(fixture))?));
         }

@@ -8,15 +8,16 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use base64::Engine as _;
 
 use super::gold::{File, FileFormat, Row, TestCase};
-use crate::task::{Case, Golden, Split, Task};
+use crate::task::{Case, CaseId, Golden, GoldenStatus, Split, Task};
 use crate::verdict::FilesRule;
 
 /// The rows of a task, and the cases left out.
 pub struct Exported {
+    /// The rows, imported ones in their file's order first.
     pub rows: Vec<Row>,
     /// `split/id` and why MirrorCode cannot express the case.
     pub skipped: Vec<(String, String)>,
@@ -30,15 +31,9 @@ pub fn export(task: &Task) -> Result<Exported> {
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
     for case in &cases {
-        let golden = Golden::load(task, &case.golden_path())?
-            .with_context(|| format!("{} has no golden; run `mirror record {}`", case.name(), task.name))?;
-        if golden.inputs_sha256 != case.inputs_sha256 {
-            bail!(
-                "{}: stale golden (the case changed since it was recorded); run `mirror record {}`",
-                case.name(),
-                task.name
-            );
-        }
+        let golden = GoldenStatus::of(task, case)?
+            .into_current(case)
+            .map_err(|problem| anyhow!("{problem}; run `mirror record {}`", task.name))?;
         match row(task, case, &golden, &names) {
             Ok(row) => rows.push((case.mirrorcode.as_ref().and_then(|m| m.line), row)),
             Err(reason) => skipped.push((case.name(), reason)),

@@ -22,9 +22,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Row {
+    /// The inputs.
     pub test_case: TestCase,
     /// What the native reference wrote, decoded as UTF-8 with replacement characters.
     pub stdout: String,
+    /// What the program wrote to stderr.
     pub stderr: String,
     /// Its exit code as Python's `subprocess` gives it: negative for a signal.
     pub returncode: i64,
@@ -34,12 +36,14 @@ pub struct Row {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TestCase {
+    /// The case's name, unique within the file.
     pub name: String,
     /// The program's arguments, without argv[0].
     pub args: Vec<String>,
     /// Variables set over the scorer's own environment.
     #[serde(default, deserialize_with = "null_is_empty")]
     pub env: BTreeMap<String, String>,
+    /// What the program reads on stdin.
     #[serde(default, deserialize_with = "null_is_empty")]
     pub stdin: String,
     /// Files staged in the case's directory, by relative path.
@@ -57,7 +61,9 @@ pub struct TestCase {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct File {
+    /// Which of the formats the file is in.
     pub format: FileFormat,
+    /// The file's text.
     pub content: String,
 }
 

@@ -20,8 +20,10 @@ use crate::fidelity::{classify, Cause};
 use crate::report::{CaseInfo, CaseReport, Report};
 use crate::sandbox::Sandbox;
 use crate::suite::{run_cases, Programs};
-use crate::task::check_relative;
-use crate::task::{base64_value, bytes_value, held_out, key_value, valid_id, Case, Golden, Origin, Split, Task};
+use crate::task::{
+    base64_value, bytes_value, check_relative, held_out, key_value, valid_id, Case, CaseId, Golden, Origin, Split,
+    Task,
+};
 use crate::verdict::Rules;
 
 /// What to import, and how.
@@ -40,21 +42,25 @@ pub struct Options<'a> {
     pub record: bool,
     /// A fuel budget to use instead of the derived one.
     pub fuel: Option<u64>,
+    /// Cases run at once while measuring.
     pub jobs: usize,
 }
 
 /// A bundle written, and how the WASI reference compares with the gold file.
 pub struct Imported {
+    /// The task, loaded from where it now is.
     pub task: Task,
     /// The reference scored against the gold file's rows under MirrorCode's rules.
     pub report: Report,
     /// The rows the reference does not reproduce, by cause, as `split/id`.
     pub causes: BTreeMap<Cause, Vec<String>>,
+    /// The fuel budget it got, and why.
     pub budget: Budget,
 }
 
 /// The task's fuel budget and where it came from.
 pub struct Budget {
+    /// The budget.
     pub fuel: u64,
     /// The reference's costliest case that exited, and its fuel.
     pub costliest: Option<(String, u64)>,
@@ -155,14 +161,7 @@ pub fn import(sandbox: &Sandbox, options: &Options) -> Result<Imported> {
         if let Some(cause) = classify(&expected, &outcome, &Rules::MIRRORCODE, options.program) {
             causes.entry(cause).or_default().push(case.name());
         }
-        let info = CaseInfo {
-            id: case.id.clone(),
-            split: case.split,
-            file: case.path.display().to_string(),
-            cmd: case.cmd.clone(),
-            duals: case.duals.clone(),
-        };
-        reports.push(CaseReport::new(info, outcome, expected, &Rules::MIRRORCODE, true));
+        reports.push(CaseReport::new(CaseInfo::of(case), outcome, expected, &Rules::MIRRORCODE, true));
     }
     for (case, golden) in cases.iter().zip(&goldens) {
         let path = case.golden_path();

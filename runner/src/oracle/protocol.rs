@@ -61,9 +61,13 @@ pub enum Op {
 /// One request, checked against the caps.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
+    /// The task whose reference runs.
     pub task: String,
+    /// What to do.
     pub op: Op,
+    /// The program's stdin.
     pub stdin: Vec<u8>,
+    /// Input files, by relative path.
     pub files: BTreeMap<String, Vec<u8>>,
     /// Start with the fixtures of the task's visible cases.
     pub fixtures: bool,
@@ -73,13 +77,19 @@ pub struct Request {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Info {
+    /// The task's name.
     pub task: String,
+    /// The program's name, as command lines write it.
     pub program: String,
+    /// What the program does.
     pub description: String,
+    /// The guest tools command lines may use.
     pub tools: Vec<String>,
+    /// The limits every run has.
     pub limits: Limits,
     /// The files under the task's `docs/`, as relative paths.
     pub docs: Vec<String>,
+    /// How many visible cases the task has.
     pub visible_cases: usize,
 }
 
@@ -88,6 +98,7 @@ pub struct Info {
 pub enum Reply {
     /// What an `exec` or `sh` request's run produced.
     Ran(Outcome),
+    /// What `info` answers.
     Info(Info),
     /// Why the request was refused or failed; the connection closes after it.
     Error(String),

@@ -84,11 +84,13 @@ impl<'a> Served<'a> {
 
 /// How to serve.
 pub struct Options {
+    /// Where to listen.
     pub socket: PathBuf,
     /// The socket's permission bits.
     pub mode: u32,
     /// Runs at once, across all clients.
     pub jobs: usize,
+    /// Where each request is logged.
     pub audit: Audit,
 }
 

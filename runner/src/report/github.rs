@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{diff, printable, Report};
+use crate::task::CaseId;
 
 /// Whether annotations are wanted: GitHub Actions sets `GITHUB_ACTIONS=true`.
 pub fn enabled() -> bool {

@@ -15,7 +15,7 @@ use super::kept::{Excerpt, KeptEntry, KeptRun};
 use super::{CaseInfo, CaseReport, Report, Totals};
 use crate::outcome::{Stream, Termination};
 use crate::sandbox::TrapCode;
-use crate::task::Split;
+use crate::task::{CaseId, Split};
 use crate::verdict::{Aspect, Judgement, Rules, Tolerated, Verdict};
 
 /// The `format` field of every report.
@@ -90,7 +90,7 @@ struct CandidateJson {
 }
 
 #[derive(Serialize, Deserialize)]
-struct TotalsJson {
+pub(crate) struct TotalsJson {
     cases: usize,
     passed: usize,
     failed: usize,
@@ -98,7 +98,7 @@ struct TotalsJson {
 }
 
 #[derive(Serialize, Deserialize)]
-struct CaseJson {
+pub(crate) struct CaseJson {
     id: String,
     split: Split,
     /// The case file, as the run named it.
@@ -258,7 +258,7 @@ impl From<Totals> for TotalsJson {
     }
 }
 
-fn case_json(case: &CaseReport) -> Result<CaseJson> {
+pub(crate) fn case_json(case: &CaseReport) -> Result<CaseJson> {
     let Some(outputs) = &case.outputs else {
         bail!("case {}: its outputs were not kept for the report", case.name());
     };

@@ -4,8 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use sha2::{Digest, Sha256};
-
 use crate::outcome::{Entry, FileChanges, Termination};
 
 /// The most bytes kept of one stream or file.
@@ -39,7 +37,7 @@ impl Excerpt {
                 }
             }
         }
-        Excerpt { head: bytes[..end].to_vec(), len: bytes.len() as u64, sha256: Sha256::digest(bytes).into() }
+        Excerpt { head: bytes[..end].to_vec(), len: bytes.len() as u64, sha256: crate::digest::sha256(bytes) }
     }
 
     /// Whether the head is all of the bytes.
@@ -49,23 +47,29 @@ impl Excerpt {
 
     /// The digest as lowercase hex.
     pub fn sha256_hex(&self) -> String {
-        crate::sandbox::hex(&self.sha256)
+        crate::digest::hex(&self.sha256)
     }
 }
 
 /// What a run left in its scratch directory, as kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeptEntry {
+    /// A regular file: what is kept of its contents.
     File(Excerpt),
+    /// A symlink, by its target.
     Symlink(String),
+    /// An empty directory.
     Directory,
 }
 
 /// One run of a case (or its golden) as a report keeps it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeptRun {
+    /// How the run ended.
     pub termination: Termination,
+    /// What is kept of stdout.
     pub stdout: Excerpt,
+    /// What is kept of stderr.
     pub stderr: Excerpt,
     /// Entries created or changed, by `/`-separated relative path.
     pub files: BTreeMap<String, KeptEntry>,

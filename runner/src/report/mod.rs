@@ -2,17 +2,17 @@
 //! two runs be compared with one string.
 
 mod diff;
+pub mod events;
 pub mod github;
 pub mod json;
 pub mod junit;
 pub mod kept;
 pub mod terminal;
 
-use sha2::{Digest, Sha256};
-
+use crate::digest::Fields;
 use crate::outcome::{Outcome, Termination};
 use crate::select::Shard;
-use crate::task::{Golden, Split};
+use crate::task::{CaseId, Golden, Split};
 use crate::verdict::{Judgement, Rules, Tolerated, Verdict};
 use kept::{Excerpt, KeptEntry, KeptRun};
 
@@ -27,11 +27,15 @@ pub const SUBMISSION_GATE: f64 = 0.3;
 /// so that a suite's memory hardly grows with its number of cases.
 #[derive(Clone, Debug)]
 pub struct CaseReport {
+    /// The case's id.
     pub id: String,
+    /// Its split.
     pub split: Split,
     /// The case file, for annotations that point at it.
     pub file: String,
+    /// Its command line.
     pub cmd: String,
+    /// How it compared with the golden.
     pub verdict: Verdict,
     /// Aspects equal only under the task's comparison rules.
     pub tolerated: Vec<Tolerated>,
@@ -44,6 +48,7 @@ pub struct CaseReport {
     /// SHA-256 over the case's id, split, verdict and actual outputs: what the report's
     /// digest is made of.
     pub digest: [u8; 32],
+    /// What ran and what was expected, when kept.
     pub outputs: Option<Box<Outputs>>,
 }
 
@@ -51,17 +56,37 @@ pub struct CaseReport {
 /// [`kept`]).
 #[derive(Clone, Debug)]
 pub struct Outputs {
+    /// What the candidate did.
     pub actual: KeptRun,
+    /// What the golden holds.
     pub expected: KeptRun,
 }
 
 /// Case-level facts a [`CaseReport`] repeats.
 pub struct CaseInfo {
+    /// The case's id.
     pub id: String,
+    /// Its split.
     pub split: Split,
+    /// Its file, as the run named it.
     pub file: String,
+    /// Its command line.
     pub cmd: String,
+    /// The visible cases it is a dual of.
     pub duals: Vec<String>,
+}
+
+impl CaseInfo {
+    /// What a report repeats of `case`.
+    pub fn of(case: &crate::task::Case) -> CaseInfo {
+        CaseInfo {
+            id: case.id.clone(),
+            split: case.split,
+            file: case.path.display().to_string(),
+            cmd: case.cmd.clone(),
+            duals: case.duals.clone(),
+        }
+    }
 }
 
 impl CaseReport {
@@ -103,19 +128,28 @@ impl CaseReport {
             verdict,
         }
     }
+}
 
-    /// `split/id`.
-    pub fn name(&self) -> String {
-        format!("{}/{}", self.split.name(), self.id)
+impl CaseId for CaseReport {
+    fn split(&self) -> Split {
+        self.split
+    }
+
+    fn id(&self) -> &str {
+        &self.id
     }
 }
 
 /// A scored run of one candidate over a task's cases.
 #[derive(Clone, Debug)]
 pub struct Report {
+    /// The task's name.
     pub task: String,
+    /// The candidate, as the user named it.
     pub candidate: String,
+    /// SHA-256 of the candidate's module; empty when it did not build.
     pub candidate_sha256: String,
+    /// SHA-256 of the reference that recorded the goldens.
     pub reference_sha256: String,
     /// The compiler's output, when the candidate was built from source.
     pub build_log: Option<String>,
@@ -132,7 +166,9 @@ pub struct Report {
 pub struct Metrics {
     /// Passed over run, per split; `None` for a split with no case run.
     pub visible_pass_rate: Option<f64>,
+    /// Passed over run, hidden cases.
     pub hidden_pass_rate: Option<f64>,
+    /// Passed over run, all cases.
     pub pass_rate: Option<f64>,
     /// Whether the visible pass rate reaches [`SUBMISSION_GATE`], as MirrorCode's `submit`
     /// requires; `None` when no visible case ran.
@@ -152,7 +188,9 @@ pub struct DualFailure {
 /// Case counts of one split, or of all.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
+    /// How many cases.
     pub cases: usize,
+    /// How many passed.
     pub passed: usize,
     /// Count per verdict name, in [`Verdict::NAMES`] order, zeros included.
     pub by_verdict: Vec<(&'static str, usize)>,
@@ -215,15 +253,15 @@ impl Report {
     /// merged, and runs under other rules never share one.
     pub fn digest(&self) -> String {
         let mut cases: Vec<&CaseReport> = self.cases.iter().collect();
-        cases.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
-        let mut hasher = Sha256::new();
+        cases.sort_by(|a, b| a.order().cmp(&b.order()));
+        let mut hasher = Fields::new();
         if !self.compare.is_exact() {
-            hasher.update(format!("compare: {}\n", self.compare.describe().join(", ")).as_bytes());
+            hasher.raw(format!("compare: {}\n", self.compare.describe().join(", ")).as_bytes());
         }
         for case in cases {
-            hasher.update(case.digest);
+            hasher.raw(&case.digest);
         }
-        crate::sandbox::hex(&hasher.finalize())
+        hasher.finish_hex()
     }
 }
 
@@ -232,41 +270,32 @@ impl Report {
 /// entry is tagged with its kind, so that no file's content reads as a symlink or a
 /// directory.
 fn case_digest(info: &CaseInfo, verdict: &Verdict, actual: &KeptRun) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    let mut field = |bytes: &[u8]| {
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
+    let mut hasher = Fields::new();
+    let bytes = |hasher: &mut Fields, excerpt: &Excerpt| {
+        hasher.count(excerpt.len).field(&excerpt.sha256);
     };
-    let bytes = |field: &mut dyn FnMut(&[u8]), excerpt: &Excerpt| {
-        field(&excerpt.len.to_le_bytes());
-        field(&excerpt.sha256);
-    };
-    field(info.id.as_bytes());
-    field(info.split.name().as_bytes());
-    field(verdict.name().as_bytes());
-    field(actual.termination.code().as_bytes());
-    bytes(&mut field, &actual.stdout);
-    bytes(&mut field, &actual.stderr);
-    field(&(actual.files.len() as u64).to_le_bytes());
+    hasher.field(info.id.as_bytes()).field(info.split.name().as_bytes()).field(verdict.name().as_bytes());
+    hasher.field(actual.termination.code().as_bytes());
+    bytes(&mut hasher, &actual.stdout);
+    bytes(&mut hasher, &actual.stderr);
+    hasher.count(actual.files.len() as u64);
     for (name, entry) in &actual.files {
-        field(name.as_bytes());
+        hasher.field(name.as_bytes());
         match entry {
-            KeptEntry::File(excerpt) => {
-                field(b"file");
-                bytes(&mut field, excerpt);
-            }
+            KeptEntry::File(excerpt) => bytes(hasher.field(b"file"), excerpt),
             KeptEntry::Symlink(target) => {
-                field(b"symlink");
-                field(target.as_bytes());
+                hasher.field(b"symlink").field(target.as_bytes());
             }
-            KeptEntry::Directory => field(b"directory"),
+            KeptEntry::Directory => {
+                hasher.field(b"directory");
+            }
         }
     }
-    field(&(actual.removed.len() as u64).to_le_bytes());
+    hasher.count(actual.removed.len() as u64);
     for name in &actual.removed {
-        field(name.as_bytes());
+        hasher.field(name.as_bytes());
     }
-    hasher.finalize().into()
+    hasher.finish()
 }
 
 /// `text` safe to print on a terminal: control characters other than newline and tab (escape
@@ -354,11 +383,11 @@ mod tests {
     #[test]
     fn the_digest_covers_the_rules_and_is_unchanged_under_exact_ones() {
         let exact = report(Rules::EXACT, b"h\n");
-        let mut hasher = Sha256::new();
+        let mut hasher = Fields::new();
         for case in &exact.cases {
-            hasher.update(case.digest);
+            hasher.raw(&case.digest);
         }
-        assert_eq!(exact.digest(), crate::sandbox::hex(&hasher.finalize()));
+        assert_eq!(exact.digest(), hasher.finish_hex());
         assert_ne!(report(Rules::MIRRORCODE, b"h\n").digest(), exact.digest());
     }
 

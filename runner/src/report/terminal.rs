@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use super::{diff, printable, Report, Totals};
-use crate::task::Split;
+use crate::task::{CaseId, Split};
 
 /// How much to show.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +20,9 @@ pub enum Verbosity {
 /// How to render.
 #[derive(Clone, Copy, Debug)]
 pub struct Style {
+    /// Whether to colour with ANSI escapes.
     pub color: bool,
+    /// How much to show.
     pub verbosity: Verbosity,
 }
 

@@ -7,6 +7,7 @@ use std::fmt;
 pub struct Script {
     /// The first pipeline, then each later one with the operator before it.
     pub first: Pipeline,
+    /// The pipelines after the first, each with what joins it to the one before.
     pub rest: Vec<(Connector, Pipeline)>,
 }
 
@@ -24,13 +25,16 @@ pub enum Connector {
 /// Commands joined by `|`, each one's stdout the next one's stdin.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pipeline {
+    /// The commands, in order; each one's stdout is the next one's stdin.
     pub commands: Vec<Command>,
 }
 
 /// One program run: its words (the first names the program) and its redirects, in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Command {
+    /// argv, program name first.
     pub words: Vec<String>,
+    /// The redirects, in the order written.
     pub redirects: Vec<Redirect>,
 }
 
@@ -40,22 +44,38 @@ pub enum Redirect {
     /// `< FILE`
     StdinFrom(String),
     /// `> FILE`, `>> FILE`, `2> FILE`, `2>> FILE`
-    ToFile { stream: Fd, path: String, append: bool },
+    ToFile {
+        /// Which stream.
+        stream: Fd,
+        /// The file, relative to the scratch directory.
+        path: String,
+        /// Append rather than truncate.
+        append: bool,
+    },
     /// `2>&1` (stderr joins stdout) and `>&2` (stdout joins stderr)
-    Join { from: Fd, to: Fd },
+    Join {
+        /// The stream redirected.
+        from: Fd,
+        /// Where it goes now: wherever this one goes.
+        to: Fd,
+    },
 }
 
 /// A standard output descriptor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Fd {
+    /// File descriptor 1.
     Stdout,
+    /// File descriptor 2.
     Stderr,
 }
 
 /// A line that is not in the language, with the 1-based column of the offending character.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
+    /// Where the problem is, counting characters from 1.
     pub column: usize,
+    /// What the problem is.
     pub message: String,
 }
 

@@ -39,11 +39,15 @@ pub trait Resolve: Sync {
 
 /// Runs lines: what their commands run with.
 pub struct Shell<'a> {
+    /// Runs each command.
     pub sandbox: &'a Sandbox,
     /// The program for each command name.
     pub programs: &'a dyn Resolve,
+    /// The whole environment each command sees.
     pub env: &'a [(String, String)],
+    /// The limits of each command.
     pub limits: &'a Limits,
+    /// The scratch directory every command runs in.
     pub scratch: &'a Path,
     /// The most bytes a `<` redirect reads: more means the case's files went past what Mirror
     /// reads back ([`crate::sandbox::Scratch::read_back_cap`]).

@@ -27,11 +27,12 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::check_relative;
 use super::content::Spec;
 use super::Task;
+use crate::digest::Fields;
+use crate::error::TaskError;
 use crate::shell::{self, Script};
 
 /// Which set a case belongs to: visible to the people and agents writing a candidate, or
@@ -39,7 +40,9 @@ use crate::shell::{self, Script};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Split {
+    /// Visible to whoever writes a candidate.
     Visible,
+    /// Held out for scoring.
     Hidden,
 }
 
@@ -56,19 +59,42 @@ impl Split {
     }
 }
 
+/// A case's place in its task, split and id: the one rule for how reports name cases and
+/// in what order they list them.
+pub trait CaseId {
+    /// The split the case lies in.
+    fn split(&self) -> Split;
+
+    /// Its id, unique within the task.
+    fn id(&self) -> &str;
+
+    /// `split/id`, as reports name the case.
+    fn name(&self) -> String {
+        format!("{}/{}", self.split().name(), self.id())
+    }
+
+    /// The key cases are sorted by: split (visible first), then id.
+    fn order(&self) -> (Split, &str) {
+        (self.split(), self.id())
+    }
+}
+
 /// A case, loaded and resolved: fixtures read, command line split.
 #[derive(Clone, Debug)]
 pub struct Case {
     /// The file name without `.toml`; unique within the task.
     pub id: String,
+    /// Which set it belongs to.
     pub split: Split,
     /// The command line as written.
     pub cmd: String,
     /// The command line parsed; every command is the task's program or one of its tools.
     pub script: Script,
+    /// What the line reads on stdin.
     pub stdin: Vec<u8>,
     /// The guest's whole environment: the task's `[env]` with the case's own over it, sorted.
     pub env: Vec<(String, String)>,
+    /// Input files, by relative path.
     pub files: BTreeMap<String, Vec<u8>>,
     /// Input files written as `{ base64 = ... }`: binary by intent, even when UTF-8.
     pub base64_files: BTreeSet<String>,
@@ -81,6 +107,7 @@ pub struct Case {
     /// SHA-256 over everything that decides the case's behaviour, so that a golden recorded
     /// for other inputs is known to be stale.
     pub inputs_sha256: String,
+    /// The case file.
     pub path: PathBuf,
 }
 
@@ -130,17 +157,35 @@ pub fn held_out(labels: &[String]) -> bool {
 /// A case file found in a split, not read yet: enough to select it by id or shard.
 #[derive(Clone, Debug)]
 pub struct CaseFile {
+    /// The file name without `.toml`.
     pub id: String,
+    /// The split whose directory holds it.
     pub split: Split,
+    /// The case file.
     pub path: PathBuf,
 }
 
-impl CaseFile {
-    /// `split/id`.
-    pub fn name(&self) -> String {
-        format!("{}/{}", self.split.name(), self.id)
+impl CaseId for CaseFile {
+    fn split(&self) -> Split {
+        self.split
     }
 
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl CaseId for Case {
+    fn split(&self) -> Split {
+        self.split
+    }
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl CaseFile {
     /// Reads and checks the case.
     pub fn load(&self, task: &Task) -> Result<Case> {
         let path = &self.path;
@@ -162,22 +207,20 @@ pub fn valid_id(id: &str) -> bool {
 
 impl Case {
     /// Parses the text of a case file with the given id (its `path` left empty).
-    pub fn parse(text: &str, id: String, split: Split, task: &Task) -> Result<Case> {
-        let file: CaseToml = super::parse_toml(text).context("malformed case file")?;
-        Self::resolve(id, split, file, task)
+    pub fn parse(text: &str, id: String, split: Split, task: &Task) -> Result<Case, TaskError> {
+        const KIND: &str = "case file";
+        let file: CaseToml = super::parse_toml(text).map_err(|err| TaskError::malformed(KIND, err))?;
+        Self::resolve(id, split, file, task).map_err(|err| TaskError::invalid(KIND, err))
     }
 
     fn resolve(id: String, split: Split, file: CaseToml, task: &Task) -> Result<Case> {
         let script = shell::parse(&file.cmd).with_context(|| format!("cmd {:?}", file.cmd))?;
-        for command in script.commands() {
-            let name = command.program();
-            if name != task.program && !task.tools.iter().any(|tool| tool == name) {
-                bail!(
-                    "cmd runs `{name}`, which is neither the task's program `{}` nor one of its tools (task.toml: tools = {:?})",
-                    task.program,
-                    task.tools
-                );
-            }
+        if let Some(name) = task.first_unrunnable(&script, super::Tools::Declared) {
+            bail!(
+                "cmd runs `{name}`, which is neither the task's program `{}` nor one of its tools (task.toml: tools = {:?})",
+                task.program,
+                task.tools
+            );
         }
         let stdin = match &file.stdin {
             Some(spec) => read_spec(spec, task).context("stdin")?,
@@ -238,14 +281,9 @@ impl Case {
         })
     }
 
-    /// `split/id`, as reports name the case.
-    pub fn name(&self) -> String {
-        format!("{}/{}", self.split.name(), self.id)
-    }
-
     /// Where the case's golden lives: beside it, as `<id>.golden.toml`.
     pub fn golden_path(&self) -> PathBuf {
-        self.path.with_file_name(format!("{}.golden.toml", self.id))
+        self.path.with_file_name(super::golden_file_name(&self.id))
     }
 }
 
@@ -262,22 +300,14 @@ fn read_spec(spec: &Spec, task: &Task) -> Result<Vec<u8>> {
 
 /// Length-prefixed fields, so that no two different inputs hash alike.
 fn inputs_digest(cmd: &str, env: &[(String, String)], stdin: &[u8], files: &BTreeMap<String, Vec<u8>>) -> String {
-    let mut hasher = Sha256::new();
-    let mut field = |bytes: &[u8]| {
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
-    field(cmd.as_bytes());
-    field(&(env.len() as u64).to_le_bytes());
+    let mut hasher = Fields::new();
+    hasher.field(cmd.as_bytes()).count(env.len() as u64);
     for (key, value) in env {
-        field(key.as_bytes());
-        field(value.as_bytes());
+        hasher.field(key.as_bytes()).field(value.as_bytes());
     }
-    field(stdin);
-    field(&(files.len() as u64).to_le_bytes());
+    hasher.field(stdin).count(files.len() as u64);
     for (name, bytes) in files {
-        field(name.as_bytes());
-        field(bytes);
+        hasher.field(name.as_bytes()).field(bytes);
     }
-    crate::sandbox::hex(&hasher.finalize())
+    hasher.finish_hex()
 }

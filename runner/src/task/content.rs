@@ -18,8 +18,11 @@ pub enum Spec {
     Bytes(Vec<u8>),
     /// `{ base64 = "..." }`: bytes written as binary, whether or not they are UTF-8.
     Base64(Vec<u8>),
+    /// `{ fixture = "NAME" }`: a file under the task's fixtures/.
     Fixture(String),
+    /// `{ symlink = "TARGET" }`.
     Symlink(String),
+    /// `{ directory = true }`: an empty directory.
     Directory,
 }
 

@@ -33,20 +33,27 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-use super::case::Case;
+use super::case::{Case, CaseId};
 use super::check_relative;
 use super::content::{bytes_value, entry_value, key_value, Spec};
 use super::Task;
+use crate::error::TaskError;
 use crate::outcome::{Entry, FileChanges, Outcome, Termination};
 
 /// The reference's behaviour on one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Golden {
+    /// The case inputs it was recorded for (see [`Case::inputs_sha256`]).
     pub inputs_sha256: String,
+    /// The reference's cost, for efficiency ratios; not compared.
     pub fuel: u64,
+    /// The exit status.
     pub status: u32,
+    /// What it wrote to stdout.
     pub stdout: Vec<u8>,
+    /// What it wrote to stderr.
     pub stderr: Vec<u8>,
+    /// The files it created, changed and removed.
     pub files: FileChanges,
     /// Where an imported golden came from; `None` for one recorded from the reference.
     pub origin: Option<Origin>,
@@ -91,6 +98,62 @@ struct GoldenFile {
     origin: Option<Origin>,
 }
 
+/// What a golden's file name adds to its case's id: `<id>.golden.toml`, beside the case.
+const GOLDEN_SUFFIX: &str = ".golden.toml";
+
+/// The file name of the golden of the case `id`.
+pub fn golden_file_name(id: &str) -> String {
+    format!("{id}{GOLDEN_SUFFIX}")
+}
+
+/// The case id a golden's file name is for, or `None` if `file_name` names no golden.
+pub fn golden_id(file_name: &str) -> Option<&str> {
+    file_name.strip_suffix(GOLDEN_SUFFIX)
+}
+
+/// Whether a case's golden can score it: the one rule `test`, `record`, `fidelity`, `show`
+/// and `export` apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GoldenStatus {
+    /// No golden file beside the case.
+    Missing,
+    /// A golden recorded for other inputs: the case changed since.
+    Stale(Golden),
+    /// A golden recorded for the case as it is.
+    Current(Golden),
+}
+
+impl GoldenStatus {
+    /// The status of `case`'s golden, read from its file.
+    pub fn of(task: &Task, case: &Case) -> Result<GoldenStatus> {
+        Ok(match Golden::load(task, &case.golden_path())? {
+            None => GoldenStatus::Missing,
+            Some(golden) if golden.inputs_sha256 != case.inputs_sha256 => GoldenStatus::Stale(golden),
+            Some(golden) => GoldenStatus::Current(golden),
+        })
+    }
+
+    /// The golden file's contents, current or stale.
+    pub fn golden(&self) -> Option<&Golden> {
+        match self {
+            GoldenStatus::Missing => None,
+            GoldenStatus::Stale(golden) | GoldenStatus::Current(golden) => Some(golden),
+        }
+    }
+
+    /// The golden, if it can score `case`; else why not: `split/id: no golden`, or
+    /// `split/id: stale golden (...)`.
+    pub fn into_current(self, case: &Case) -> Result<Golden, String> {
+        match self {
+            GoldenStatus::Current(golden) => Ok(golden),
+            GoldenStatus::Missing => Err(format!("{}: no golden", case.name())),
+            GoldenStatus::Stale(_) => {
+                Err(format!("{}: stale golden (the case changed since it was recorded)", case.name()))
+            }
+        }
+    }
+}
+
 impl Golden {
     /// The golden for `case` from the reference's run; refused unless the reference exited,
     /// since a golden that expects a trap or a limit would score timing, not behaviour.
@@ -124,9 +187,10 @@ impl Golden {
     }
 
     /// Parses the text of a golden file.
-    pub fn parse(text: &str) -> Result<Golden> {
-        let file: GoldenFile = super::parse_toml(text).context("malformed golden file")?;
-        Self::from_file(file)
+    pub fn parse(text: &str) -> Result<Golden, TaskError> {
+        const KIND: &str = "golden file";
+        let file: GoldenFile = super::parse_toml(text).map_err(|err| TaskError::malformed(KIND, err))?;
+        Self::from_file(file).map_err(|err| TaskError::invalid(KIND, err))
     }
 
     fn from_file(file: GoldenFile) -> Result<Golden> {

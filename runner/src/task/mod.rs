@@ -36,27 +36,28 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-pub use case::{held_out, valid_id, Case, CaseFile, MirrorCodeRow, Split};
+pub use case::{held_out, valid_id, Case, CaseFile, CaseId, MirrorCodeRow, Split};
 pub use content::{base64_value, bytes_value, key_value, string_value, Spec};
 pub use file_names::check_relative;
-pub use golden::{Golden, Origin};
+pub use golden::{golden_file_name, golden_id, Golden, GoldenStatus, Origin};
 
+use crate::error::TaskError;
 use crate::files::ReadError;
 use crate::recipe::Recipe;
 use crate::sandbox::Limits;
 use crate::verdict::Rules;
 
-/// Checks that only hidden cases name duals, and that every dual is a visible case of `cases`.
-pub fn check_duals(cases: &[Case]) -> Result<()> {
-    let visible: std::collections::HashSet<&str> =
-        cases.iter().filter(|c| c.split == Split::Visible).map(|c| c.id.as_str()).collect();
-    for case in cases.iter().filter(|c| !c.duals.is_empty()) {
-        if case.split == Split::Visible {
-            bail!("{}: duals are named by hidden cases, not visible ones", case.path.display());
-        }
-        if let Some(dual) = case.duals.iter().find(|dual| !visible.contains(dual.as_str())) {
-            bail!("{}: its dual `{dual}` is not a visible case of the task", case.path.display());
-        }
+/// Checks that only a hidden case names duals, and that each of its duals is one of the
+/// task's `visible` case ids.
+pub fn check_duals(case: &Case, visible: &std::collections::HashSet<&str>) -> Result<()> {
+    if case.duals.is_empty() {
+        return Ok(());
+    }
+    if case.split == Split::Visible {
+        bail!("{}: duals are named by hidden cases, not visible ones", case.path.display());
+    }
+    if let Some(dual) = case.duals.iter().find(|dual| !visible.contains(dual.as_str())) {
+        bail!("{}: its dual `{dual}` is not a visible case of the task", case.path.display());
     }
     Ok(())
 }
@@ -79,15 +80,21 @@ pub const TASKS_DIR: &str = "tasks-wasm";
 /// A loaded `task.toml`.
 #[derive(Clone, Debug)]
 pub struct Task {
+    /// The task's directory.
     pub dir: PathBuf,
+    /// Its name: letters, digits, `-`, `_` and `.`.
     pub name: String,
+    /// The name command lines use for the program under test.
     pub program: String,
+    /// What the program does, in a line.
     pub description: String,
+    /// The reference module and how it was built.
     pub reference: Reference,
     /// Guest tools the cases may run besides the program.
     pub tools: Vec<String>,
     /// The guest's environment, sorted by name.
     pub env: Vec<(String, String)>,
+    /// The limits every run of a case has.
     pub limits: Limits,
     /// How outcomes compare with goldens.
     pub compare: Rules,
@@ -98,7 +105,9 @@ pub struct Task {
 pub struct Reference {
     /// Where the reference runs from.
     pub location: Location,
+    /// SHA-256 of the module, lowercase hex: a different module is refused.
     pub sha256: String,
+    /// How it was built, in words.
     pub source: Option<String>,
     /// How to build it again from pinned source.
     pub build: Option<Recipe>,
@@ -135,6 +144,15 @@ struct TaskFile {
     compare: Rules,
 }
 
+/// Which guest tools a command line may run besides the task's program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tools {
+    /// Those the task declares: what its cases may run.
+    Declared,
+    /// Every guest tool: what `mirror sh` may run.
+    Every,
+}
+
 /// Where a task's reference runs from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Location {
@@ -168,12 +186,13 @@ impl Task {
             return Task::load(as_path);
         }
         if !valid_id(spec) {
-            bail!("no task at {spec}: the directory has no task.toml");
+            return Err(TaskError::NotFound(format!("no task at {spec}: the directory has no task.toml")).into());
         }
         let tasks = tasks_dir()?;
         let dir = tasks.join(spec);
         if !dir.join("task.toml").is_file() {
-            bail!("no task named `{spec}` in {} (see `mirror list`)", tasks.display());
+            let why = format!("no task named `{spec}` in {} (see `mirror list`)", tasks.display());
+            return Err(TaskError::NotFound(why).into());
         }
         Task::load(&dir)
     }
@@ -208,13 +227,17 @@ impl Task {
     }
 
     /// Parses and checks the text of a `task.toml` that lives in `dir`.
-    pub fn parse(text: &str, dir: &Path) -> Result<Task> {
-        let file: TaskFile = parse_toml(text).context("malformed task file")?;
-        Self::check(&file).context("invalid task file")?;
+    pub fn parse(text: &str, dir: &Path) -> Result<Task, TaskError> {
+        const KIND: &str = "task file";
+        let file: TaskFile = parse_toml(text).map_err(|err| TaskError::malformed(KIND, err))?;
+        Self::check(&file).map_err(|err| TaskError::invalid(KIND, err))?;
         let location = match (&file.reference.module, &file.reference.oracle) {
             (Some(module), None) => Location::Module(dir.join(module)),
             (None, Some(oracle)) => Location::Oracle(dir.join(oracle)),
-            _ => bail!("invalid task file: [reference] names either a `module` or an `oracle` socket, and not both"),
+            _ => {
+                let why = "[reference] names either a `module` or an `oracle` socket, and not both";
+                return Err(TaskError::invalid(KIND, why));
+            }
         };
         Ok(Task {
             dir: dir.to_path_buf(),
@@ -245,9 +268,6 @@ impl Task {
         if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
             bail!("reference.sha256 {sha:?} must be 64 lowercase hex digits");
         }
-        if let Some(recipe) = &file.reference.build {
-            recipe.check()?;
-        }
         if let Some(tool) = file.tools.iter().find(|tool| !crate::tools::is_tool(tool)) {
             bail!("tools: `{tool}` is not a guest tool Mirror has (see `mirror tools`)");
         }
@@ -259,6 +279,22 @@ impl Task {
         }
         check_env(&file.env).context("env")?;
         Ok(())
+    }
+
+    /// Whether a command line of this task may run `name`: the task's program, or a guest
+    /// tool the task declares (any guest tool with [`Tools::Every`], as a person probing the
+    /// program may run).
+    pub fn may_run(&self, name: &str, tools: Tools) -> bool {
+        name == self.program
+            || match tools {
+                Tools::Declared => self.tools.iter().any(|tool| tool == name),
+                Tools::Every => crate::tools::is_tool(name),
+            }
+    }
+
+    /// The first program `script` names that it may not run (see [`Task::may_run`]).
+    pub fn first_unrunnable<'s>(&self, script: &'s crate::shell::Script, tools: Tools) -> Option<&'s str> {
+        script.commands().map(|command| command.program()).find(|name| !self.may_run(name, tools))
     }
 
     /// The directory of fixtures that cases may name.
@@ -287,14 +323,14 @@ impl Task {
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                     bail!("{}: a file name in a split must be UTF-8 (a case id and `.toml`)", path.display());
                 };
-                if name.ends_with(".golden.toml") {
+                if golden_id(name).is_some() {
                     continue;
                 }
                 let Some(id) = name.strip_suffix(".toml") else { continue };
                 files.push(CaseFile { id: id.to_string(), split, path });
             }
         }
-        files.sort_by(|a, b| (a.split, &a.id).cmp(&(b.split, &b.id)));
+        files.sort_by(|a, b| a.order().cmp(&b.order()));
         if let Some(bad) = files.iter().find(|file| !valid_id(&file.id)) {
             bail!(
                 "{}: a case file name must be an id (letters, digits, `-`, `_`, `.`) and `.toml`",
