@@ -10,9 +10,10 @@ use wasmtime::{Config, Engine, InstanceAllocationStrategy, Module, PoolingAlloca
 /// no munmap and TLB flush across cores.
 const KEEP_RESIDENT_BYTES: usize = 2 << 20;
 
-/// Builds the engine: deterministic float and SIMD semantics, no threads, fuel metering (which
+/// Builds the engine: deterministic relaxed SIMD, no threads, fuel metering (which
 /// also paces the wall-clock backstop, see `backstop`), and a pooling allocator with `slots`
-/// instances and their stacks.
+/// instances and their stacks. NaNs are canonicalized by rewriting each module before it is
+/// compiled (see `canonicalize`), not by Cranelift after every float operation.
 pub fn build_engine(slots: u32) -> Result<Engine> {
     let mut pool = PoolingAllocationConfig::new();
     pool.total_core_instances(slots)
@@ -32,7 +33,7 @@ pub fn build_engine(slots: u32) -> Result<Engine> {
     let mut config = Config::new();
     config
         .consume_fuel(true)
-        .cranelift_nan_canonicalization(true)
+        .cranelift_nan_canonicalization(false)
         .relaxed_simd_deterministic(true)
         .wasm_features(WasmFeatures::THREADS | WasmFeatures::SHARED_EVERYTHING_THREADS, false)
         .parallel_compilation(true)
@@ -42,8 +43,9 @@ pub fn build_engine(slots: u32) -> Result<Engine> {
 
 /// Compiles `bytes`, or loads the artifact an earlier run left in `cache`.
 ///
-/// Artifacts are keyed by the module's SHA-256 and the engine's compatibility hash (Wasmtime
-/// version, settings, features), so a changed engine never loads a stale artifact. They are
+/// Artifacts are keyed by the module's SHA-256, the engine's compatibility hash (Wasmtime
+/// version, settings, features) and the NaN pass's version, so a changed engine or pass never
+/// loads a stale artifact. They are
 /// native code: one is loaded only when its seal verifies; one that does not is reported,
 /// compiled again and replaced.
 pub fn compile_cached(engine: &Engine, bytes: &[u8], sha256: &str, cache: Option<&CacheDir>) -> Result<Module> {
@@ -51,6 +53,7 @@ pub fn compile_cached(engine: &Engine, bytes: &[u8], sha256: &str, cache: Option
     let Some(cache) = cache else { return compile(engine, bytes) };
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
+    super::canonicalize::VERSION.hash(&mut hasher);
     let artifact = cache.path.join(format!("{sha256}-{:016x}.cwasm", hasher.finish()));
     match cache.key.open(&artifact) {
         Ok(Sealed::Valid(file)) => {
@@ -77,7 +80,8 @@ pub fn compile_cached(engine: &Engine, bytes: &[u8], sha256: &str, cache: Option
 }
 
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-    Module::new(engine, bytes).map_err(|err| anyhow::anyhow!("invalid WebAssembly module: {err:#}"))
+    let rewritten = super::canonicalize::canonicalize_nans(bytes)?;
+    Module::new(engine, &rewritten).map_err(|err| anyhow::anyhow!("invalid WebAssembly module: {err:#}"))
 }
 
 /// Rejects what is not a preview1 core module before Wasmtime sees it, with a message that
