@@ -53,13 +53,13 @@ fn every_channel_gives_cranelifts_bits() {
     assert_eq!(hex(&ours[49][..8]), "7ff4000000c0ffee");
 }
 
-/// stdout of the WASI guest `path` run to completion.
-fn run_guest(engine: &Engine, module: &[u8]) -> Vec<u8> {
+/// stdout of a WASI guest run to completion with `argv`.
+fn run_guest(engine: &Engine, module: &[u8], argv: &[&str]) -> Vec<u8> {
     let module = Module::new(engine, module).expect("compile");
     let mut linker: wasmtime::Linker<WasiP1Ctx> = wasmtime::Linker::new(engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |ctx| ctx).expect("link");
     let stdout = MemoryOutputPipe::new(1 << 20);
-    let wasi = WasiCtxBuilder::new().args(&["nanbits"]).stdout(stdout.clone()).build_p1();
+    let wasi = WasiCtxBuilder::new().args(argv).stdout(stdout.clone()).build_p1();
     let mut store = Store::new(engine, wasi);
     let instance = linker.instantiate(&mut store, &module).expect("instantiate");
     instance.get_typed_func::<(), ()>(&mut store, "_start").expect("_start").call(&mut store, ()).expect("runs");
@@ -69,8 +69,8 @@ fn run_guest(engine: &Engine, module: &[u8]) -> Vec<u8> {
 #[test]
 fn a_compiled_guest_and_its_nan_boxes_match_cranelift() {
     let wasm = std::fs::read(guest("nanbits")).expect("nanbits built");
-    let reference = run_guest(&engine(true), &wasm);
-    let ours = run_guest(&engine(false), &canonicalize_nans(&wasm).expect("rewrites"));
+    let reference = run_guest(&engine(true), &wasm, &["nanbits"]);
+    let ours = run_guest(&engine(false), &canonicalize_nans(&wasm).expect("rewrites"), &["nanbits"]);
     assert_eq!(text(&ours), text(&reference));
     let shown = text(&ours);
     assert!(shown.contains("boxed string \"hello\" 7ffc030000000002"), "{shown}");
@@ -81,24 +81,9 @@ fn a_compiled_guest_and_its_nan_boxes_match_cranelift() {
 fn the_float_guests_match_cranelift() {
     for (name, args) in [("determinism", &["floats"][..]), ("nbody", &["1000"][..])] {
         let wasm = std::fs::read(guest(name)).expect("built");
-        let run = |engine: &Engine, module: &[u8]| {
-            let module = Module::new(engine, module).expect("compile");
-            let mut linker: wasmtime::Linker<WasiP1Ctx> = wasmtime::Linker::new(engine);
-            wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |ctx| ctx).expect("link");
-            let stdout = MemoryOutputPipe::new(1 << 20);
-            let argv: Vec<&str> = std::iter::once(name).chain(args.iter().copied()).collect();
-            let wasi = WasiCtxBuilder::new().args(&argv).stdout(stdout.clone()).build_p1();
-            let mut store = Store::new(engine, wasi);
-            let instance = linker.instantiate(&mut store, &module).expect("instantiate");
-            instance
-                .get_typed_func::<(), ()>(&mut store, "_start")
-                .expect("_start")
-                .call(&mut store, ())
-                .expect("runs");
-            stdout.contents().to_vec()
-        };
-        let reference = run(&engine(true), &wasm);
-        let ours = run(&engine(false), &canonicalize_nans(&wasm).expect("rewrites"));
+        let argv: Vec<&str> = std::iter::once(name).chain(args.iter().copied()).collect();
+        let reference = run_guest(&engine(true), &wasm, &argv);
+        let ours = run_guest(&engine(false), &canonicalize_nans(&wasm).expect("rewrites"), &argv);
         assert_eq!(text(&ours), text(&reference), "{name}");
     }
 }
@@ -106,7 +91,7 @@ fn the_float_guests_match_cranelift() {
 #[test]
 fn the_sandbox_runs_the_rewritten_guest() {
     let wasm = std::fs::read(guest("nanbits")).expect("nanbits built");
-    let reference = run_guest(&engine(true), &wasm);
+    let reference = run_guest(&engine(true), &wasm, &["nanbits"]);
     let task = tempfile::tempdir().expect("temp dir");
     write_task(task.path(), "nanbits", &wasm, "", &[]);
     let output = mirror_run(&["exec", task.path().to_str().unwrap()]);
