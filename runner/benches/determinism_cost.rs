@@ -1,9 +1,12 @@
-//! What determinism costs: a guest under Wasmtime with and without NaN canonicalization and
-//! fuel metering (the two settings Mirror keeps on), and with epoch interruption, the
-//! wall-clock backstop Mirror replaced with fuel slices (see `sandbox/backstop.rs`).
+//! What determinism costs: a guest under Wasmtime with and without NaN canonicalization (by
+//! Cranelift after every float operation, or by Mirror's pass where NaNs leave arithmetic)
+//! and fuel metering, and with epoch interruption, the wall-clock backstop Mirror replaced
+//! with fuel slices (see `sandbox/backstop.rs`).
 //!
 //! `cargo bench --bench determinism_cost -- GUEST.wasm [ARGS...]`; bench/run passes the
 //! float-heavy n-body guest and jq's start-up. Prints times and ratios; asserts nothing.
+//! `DETERMINISM_COST_ONLY=NAME` runs one setting once, for counting instructions under
+//! `valgrind --tool=callgrind`.
 
 use std::time::{Duration, Instant};
 
@@ -14,16 +17,27 @@ use wasmtime_wasi::WasiCtxBuilder;
 
 const REPEATS: usize = 5;
 
+/// How NaNs are made canonical.
+#[derive(Clone, Copy, PartialEq)]
+enum Nan {
+    Not,
+    Cranelift,
+    Pass,
+}
+
 /// One engine configuration: its name, NaN canonicalization, fuel, epoch interruption.
-const SETTINGS: [(&str, bool, bool, bool); 5] = [
-    ("neither", false, false, false),
-    ("NaN canonicalization", true, false, false),
-    ("fuel", false, true, false),
-    ("both (Mirror)", true, true, false),
-    ("both + epoch checks", true, true, true),
+const SETTINGS: [(&str, Nan, bool, bool); 7] = [
+    ("neither", Nan::Not, false, false),
+    ("Cranelift NaN", Nan::Cranelift, false, false),
+    ("NaN pass", Nan::Pass, false, false),
+    ("fuel", Nan::Not, true, false),
+    ("Cranelift NaN + fuel", Nan::Cranelift, true, false),
+    ("NaN pass + fuel (Mirror)", Nan::Pass, true, false),
+    ("Mirror + epoch checks", Nan::Pass, true, true),
 ];
 
-fn run(engine: &Engine, module: &Module, argv: &[String], fuel: bool) -> (Duration, String) {
+/// Time, stdout and (when metered) the fuel one run used.
+fn run(engine: &Engine, module: &Module, argv: &[String], fuel: bool) -> (Duration, String, Option<u64>) {
     let mut linker: Linker<WasiP1Ctx> = Linker::new(engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |ctx| ctx).expect("link");
     let stdout = MemoryOutputPipe::new(1 << 16);
@@ -36,7 +50,9 @@ fn run(engine: &Engine, module: &Module, argv: &[String], fuel: bool) -> (Durati
     let start = Instant::now();
     let instance = linker.instantiate(&mut store, module).expect("instantiate");
     instance.get_typed_func::<(), ()>(&mut store, "_start").expect("_start").call(&mut store, ()).expect("run");
-    (start.elapsed(), String::from_utf8_lossy(&stdout.contents()).into_owned())
+    let elapsed = start.elapsed();
+    let used = fuel.then(|| u64::MAX / 2 - store.get_fuel().expect("fuel"));
+    (elapsed, String::from_utf8_lossy(&stdout.contents()).into_owned(), used)
 }
 
 fn main() {
@@ -47,19 +63,32 @@ fn main() {
     };
     let argv: Vec<String> = std::iter::once("guest".to_string()).chain(args[1..].iter().cloned()).collect();
     let bytes = std::fs::read(path).unwrap_or_else(|err| panic!("cannot read {path}: {err}"));
+    let rewritten = mirror::sandbox::canonicalize::canonicalize_nans(&bytes).expect("the NaN pass");
     let mut baseline = None;
-    println!("{path} {:?}, best of {REPEATS}", &argv[1..]);
+    let only = std::env::var("DETERMINISM_COST_ONLY").ok();
+    let repeats = if only.is_some() { 1 } else { REPEATS };
+    println!("{path} {:?}, best of {repeats}", &argv[1..]);
     for (name, nan, fuel, epoch) in SETTINGS {
+        if only.as_ref().is_some_and(|only| only != name) {
+            continue;
+        }
         let mut config = Config::new();
-        config.cranelift_nan_canonicalization(nan).consume_fuel(fuel).epoch_interruption(epoch);
+        config
+            .cranelift_nan_canonicalization(nan == Nan::Cranelift)
+            .relaxed_simd_deterministic(true)
+            .consume_fuel(fuel)
+            .epoch_interruption(epoch);
         let engine = Engine::new(&config).expect("engine");
-        let module = Module::new(&engine, &bytes).expect("compile");
-        let runs: Vec<(Duration, String)> = (0..REPEATS).map(|_| run(&engine, &module, &argv, fuel)).collect();
+        let module = if nan == Nan::Pass { &rewritten } else { &bytes };
+        let module = Module::new(&engine, module).expect("compile");
+        let runs: Vec<(Duration, String, Option<u64>)> =
+            (0..repeats).map(|_| run(&engine, &module, &argv, fuel)).collect();
         let best = runs.iter().map(|r| r.0).min().expect("runs");
         let base = *baseline.get_or_insert(best);
         let last_line = runs[0].1.lines().last().unwrap_or("").to_string();
+        let fuel = runs[0].2.map(|used| format!(", fuel {used}")).unwrap_or_default();
         println!(
-            "{name:>22}: {:8.1} ms  x{:.2}  (output ends {last_line:?})",
+            "{name:>26}: {:8.1} ms  x{:.2}  (output ends {last_line:?}{fuel})",
             best.as_secs_f64() * 1e3,
             best.as_secs_f64() / base.as_secs_f64()
         );

@@ -29,9 +29,10 @@ pub unsafe trait CompiledModules: Send + Sync {
 /// no munmap and TLB flush across cores.
 const KEEP_RESIDENT_BYTES: usize = 2 << 20;
 
-/// Builds the engine: deterministic float and SIMD semantics, no threads, fuel metering (which
+/// Builds the engine: deterministic relaxed SIMD, no threads, fuel metering (which
 /// also paces the wall-clock backstop, see `backstop`), and a pooling allocator with `slots`
-/// instances and their stacks.
+/// instances and their stacks. NaNs are canonicalized by rewriting each module before it is
+/// compiled (see `canonicalize`), not by Cranelift after every float operation.
 pub fn build_engine(slots: u32) -> Result<Engine, HostError> {
     let mut pool = PoolingAllocationConfig::new();
     pool.total_core_instances(slots)
@@ -51,7 +52,7 @@ pub fn build_engine(slots: u32) -> Result<Engine, HostError> {
     let mut config = Config::new();
     config
         .consume_fuel(true)
-        .cranelift_nan_canonicalization(true)
+        .cranelift_nan_canonicalization(false)
         .relaxed_simd_deterministic(true)
         .wasm_features(WasmFeatures::THREADS | WasmFeatures::SHARED_EVERYTHING_THREADS, false)
         .parallel_compilation(true)
@@ -61,8 +62,9 @@ pub fn build_engine(slots: u32) -> Result<Engine, HostError> {
 
 /// Compiles `bytes`, or loads the artifact an earlier run left in `cache`.
 ///
-/// Artifacts are named by the module's SHA-256 and the engine's compatibility hash (Wasmtime
-/// version, settings, features), so a changed engine never loads a stale artifact.
+/// Artifacts are named by the module's SHA-256, the engine's compatibility hash (Wasmtime
+/// version, settings, features) and the NaN pass's version, so a changed engine or pass never
+/// loads a stale artifact.
 pub fn compile_cached(
     engine: &Engine,
     bytes: &[u8],
@@ -73,6 +75,7 @@ pub fn compile_cached(
     let Some(cache) = cache else { return compile(engine, bytes) };
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
+    super::canonicalize::VERSION.hash(&mut hasher);
     let name = format!("{sha256}-{:016x}.cwasm", hasher.finish());
     if let Some(file) = cache.load(&name) {
         // SAFETY: `CompiledModules` promises that the file holds what an earlier
@@ -90,7 +93,8 @@ pub fn compile_cached(
 }
 
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module, LoadError> {
-    Module::new(engine, bytes).map_err(|err| LoadError::Invalid(format!("{err:#}")))
+    let rewritten = super::canonicalize::canonicalize_nans(bytes)?;
+    Module::new(engine, &rewritten).map_err(|err| LoadError::Invalid(format!("{err:#}")))
 }
 
 /// Rejects what is not a preview1 core module before Wasmtime sees it, with a message that

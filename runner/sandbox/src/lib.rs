@@ -42,6 +42,7 @@
 
 mod backstop;
 mod budget;
+pub mod canonicalize;
 mod case;
 mod descriptors;
 mod determinism;
