@@ -7,6 +7,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #define STUB __attribute__((weak))
@@ -44,3 +45,14 @@ STUB int ttyname_r(int fd, char *buffer, size_t size) { (void)fd; (void)buffer; 
 STUB void flockfile(FILE *file) { (void)file; }
 STUB void funlockfile(FILE *file) { (void)file; }
 STUB int ftrylockfile(FILE *file) { (void)file; return 0; }
+
+STUB int tcgetattr(int fd, struct termios *termios) { (void)fd; (void)termios; errno = ENOTTY; return -1; }
+STUB int tcsetattr(int fd, int when, const struct termios *termios) {
+    (void)fd; (void)when; (void)termios;
+    errno = ENOTTY;
+    return -1;
+}
+STUB speed_t cfgetispeed(const struct termios *termios) { return termios->c_ispeed; }
+STUB speed_t cfgetospeed(const struct termios *termios) { return termios->c_ospeed; }
+STUB int cfsetispeed(struct termios *termios, speed_t speed) { termios->c_ispeed = speed; return 0; }
+STUB int cfsetospeed(struct termios *termios, speed_t speed) { termios->c_ospeed = speed; return 0; }
