@@ -52,7 +52,7 @@ struct termios {
 #define IXANY     04000
 #define IXOFF     010000
 #define IMAXBEL   020000
-#define IUTF8     040000
+#define IUTF8     0040000
 #define OPOST     01
 #define OLCUC     02
 #define ONLCR     04

@@ -17,6 +17,10 @@ STUB uid_t geteuid(void) { return 0; }
 STUB gid_t getgid(void) { return 0; }
 STUB gid_t getegid(void) { return 0; }
 STUB int getgroups(int size, gid_t list[]) { (void)size; (void)list; return 0; }
+STUB int setuid(uid_t uid) { (void)uid; return 0; }
+STUB int setgid(gid_t gid) { (void)gid; return 0; }
+STUB int seteuid(uid_t uid) { (void)uid; return 0; }
+STUB int setegid(gid_t gid) { (void)gid; return 0; }
 
 STUB struct passwd *getpwuid(uid_t uid) { (void)uid; return NULL; }
 STUB struct passwd *getpwnam(const char *name) { (void)name; return NULL; }
