@@ -37,6 +37,13 @@ fn real_program_tasks_are_the_size_of_mirrorcode_suites() {
     assert!(nonogrid.contains("150 visible, 150 hidden"), "{nonogrid}");
     let jq = listed.lines().find(|l| l.starts_with("jq\t")).expect("jq is listed");
     assert!(jq.contains("174 visible, 173 hidden"), "{jq}");
+    for (name, counts) in
+        [("cal", "158 visible, 158 hidden"), ("rev", "65 visible, 65 hidden"), ("uuidparse", "65 visible, 65 hidden")]
+    {
+        let line =
+            listed.lines().find(|l| l.starts_with(&format!("{name}\t"))).unwrap_or_else(|| panic!("{name} is listed"));
+        assert!(line.contains(counts), "{line}");
+    }
 }
 
 #[test]
@@ -94,4 +101,61 @@ fn jq_built_from_c_matches_its_native_build() {
         "{}",
         text(&output.stdout)
     );
+}
+
+/// The WASI compatibility layer the C references build with (guest-tools/wasi-compat) makes
+/// a program print what its glibc build prints: getopt's messages, strerror texts, err/warn,
+/// __progname, EISDIR, fgetws on invalid UTF-8 and stdout's buffering. A probe built both
+/// ways agrees on every case; linked without the layer, it does not.
+#[cfg(unix)]
+#[test]
+fn wasi_compat_layer_behaves_like_glibc() {
+    let clang = std::process::Command::new("clang").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !(clang && std::path::Path::new("/usr/include/wasm32-wasi/stdio.h").is_file()) {
+        assert!(std::env::var_os("MIRROR_REQUIRE_TOOLCHAINS").is_none(), "clang with wasi-libc is required here");
+        eprintln!("skipped: clang with wasi-libc is not installed (.ci/run installs it)");
+        return;
+    }
+    let probe = root().join("guest-tools/wasi-compat/tests/probe.c");
+    let driver = root().join("guest-tools/wasi-compat/cc");
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("probe.wasm");
+    let built = std::process::Command::new(&driver).arg("-O2").arg("-o").arg(&module).arg(&probe).status().unwrap();
+    assert!(built.success(), "{} cannot build {}", driver.display(), probe.display());
+
+    let task = dir.path().join("probe");
+    let case = |cmd: &str, rest: &str| format!("cmd = {cmd:?}\n{rest}");
+    let files = "[files]\n\"good.txt\" = \"h\u{e9}llo\\n\"\n\"dir/inside.txt\" = \"x\\n\"\n\"bad.txt\" = { base64 = \"Yf9iCg==\" }\n";
+    let cases = [
+        case("probe -a --alpha -b1 --beta=x --gam --gamma=y -c -cz one --bra two -- -a", ""),
+        case("probe -x -b", ""),
+        case("probe --beta", ""),
+        case("probe --delta=1 --alpha=1", ""),
+        case("probe --b", ""),
+        case("probe good.txt missing.txt dir bad.txt", files),
+        case("probe missing.txt 2>&1", ""),
+        case("probe one -a", "[env]\nPOSIXLY_CORRECT = \"1\"\n"),
+    ];
+    let ids: Vec<String> = (1..=cases.len()).map(|i| format!("case-{i}")).collect();
+    let listed: Vec<(&str, &str, &str)> =
+        cases.iter().zip(&ids).map(|(case, id)| ("visible", id.as_str(), case.as_str())).collect();
+    let recipe = "[reference.build]\nscript = \"build.sh\"\nbin = \"probe\"\n\n[env]\nLANG = \"C.UTF-8\"\n";
+    write_task(&task, "probe", &std::fs::read(&module).unwrap(), recipe, &listed);
+    std::fs::write(
+        task.join("build.sh"),
+        format!(
+            "set -e\ncase $1 in\n    wasi) '{}' -O2 -o \"$2/probe.wasm\" '{}' ;;\n    native) cc -O2 -o \"$2/probe\" '{}' ;;\nesac\n",
+            driver.display(),
+            probe.display(),
+            probe.display()
+        ),
+    )
+    .unwrap();
+
+    let task = task.to_str().unwrap();
+    assert_code(&mirror_run(&["record", task]), 0);
+    let output = mirror_run(&["fidelity", task, "-v"]);
+    assert_code(&output, 0);
+    let shown = text(&output.stdout);
+    assert!(shown.contains("matches the native build on 8 of 8 cases (100.0%)"), "{shown}");
 }
