@@ -43,7 +43,8 @@ fn real_program_tasks_are_the_size_of_mirrorcode_suites() {
         ("false", "12 visible, 12 hidden"),
         ("sed", "225 visible, 225 hidden"),
     ] {
-        let line = listed.lines().find(|l| l.starts_with(&format!("{name}\t"))).unwrap_or_else(|| panic!("{name} is listed"));
+        let line =
+            listed.lines().find(|l| l.starts_with(&format!("{name}\t"))).unwrap_or_else(|| panic!("{name} is listed"));
         assert!(line.contains(counts), "{line}");
     }
 }
