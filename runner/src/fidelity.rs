@@ -123,7 +123,7 @@ pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<Outcome> {
     let path = format!("{}:/usr/local/bin:/usr/bin:/bin", bin_dir.display());
     let mut child = Command::new("sh")
         .arg("-c")
-        .arg(&case.cmd)
+        .arg(native_script(&task.program, &case.cmd))
         .current_dir(scratch.path())
         .env_clear()
         .env("PATH", path)
@@ -150,6 +150,21 @@ pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<Outcome> {
         files,
         fuel: 0,
     })
+}
+
+/// `cmd` for the host's `sh`, with the program run from `PATH` even where the shell has a
+/// builtin of its name (`false`, `true`, `echo`, `printf`, `test`...): a function of that name
+/// runs it through `env`, which keeps `argv[0]` as the command line writes it. Names that
+/// cannot name a shell function have no builtin to shadow and are left alone.
+fn native_script(program: &str, cmd: &str) -> String {
+    let mut chars = program.chars();
+    let is_name = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if is_name {
+        format!("{program}() {{ env {program} \"$@\"; }}\n{cmd}")
+    } else {
+        cmd.to_string()
+    }
 }
 
 /// What the native run left, read back within the same cap as a sandboxed run's.
@@ -248,6 +263,25 @@ mod tests {
     fn blanks_os_error_numbers() {
         assert_eq!(without_errno("x (os error 44) y (os error 2)"), "x (os error N) y (os error N)");
         assert_eq!(without_errno("no errors"), "no errors");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn runs_the_program_rather_than_a_shell_builtin_of_its_name() {
+        use std::os::unix::fs::PermissionsExt;
+        let bin = tempfile::tempdir().unwrap();
+        let program = bin.path().join("false");
+        std::fs::write(&program, "#!/bin/sh\necho \"native $0 $*\"\n").unwrap();
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let output = Command::new("sh")
+            .arg("-c")
+            .arg(native_script("false", "false --help 'a b' && echo ok"))
+            .env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(stdout, format!("native {} --help a b\nok\n", program.display()));
+        assert_eq!(native_script("brotli-d", "brotli-d x"), "brotli-d x");
     }
 
     #[test]
