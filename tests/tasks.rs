@@ -37,6 +37,10 @@ fn real_program_tasks_are_the_size_of_mirrorcode_suites() {
     assert!(nonogrid.contains("150 visible, 150 hidden"), "{nonogrid}");
     let jq = listed.lines().find(|l| l.starts_with("jq\t")).expect("jq is listed");
     assert!(jq.contains("174 visible, 173 hidden"), "{jq}");
+    let brotlid = listed.lines().find(|l| l.starts_with("brotlid\t")).expect("brotlid is listed");
+    assert!(brotlid.contains("201 visible, 201 hidden"), "{brotlid}");
+    let gron = listed.lines().find(|l| l.starts_with("gron\t")).expect("gron is listed");
+    assert!(gron.contains("209 visible, 209 hidden"), "{gron}");
 }
 
 #[test]
