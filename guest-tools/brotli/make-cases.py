@@ -406,6 +406,9 @@ def scenarios():
 
 
 def main():
+    version = subprocess.run(["brotli", "-V"], capture_output=True, text=True, check=True).stdout.strip()
+    if version != "brotli 1.0.9":
+        sys.exit(f"make-cases.py: the fixtures were made by brotli 1.0.9; `brotli -V` says {version!r}")
     casegen.clear(TASK)
     casegen.write_all(TASK, scenarios(), Family("v"), Family("h"))
 
