@@ -285,7 +285,7 @@ def scenarios():
         yield (f"ungron-{kind}-status", f"The exit status of statements that do not parse ({kind}).",
                lambda f, k=kind: (f"gron -u {f.base}.gron || echo failed", {f"{f.base}.gron": f.stmt(k)}, None))
     yield ("ungron-empty", "No statements at all.",
-           lambda f: ("gron -u", {}, f.fixture("empty.gron", "")))
+           lambda f: ("gron -u" if f.fam == "v" else "gron --ungron -", {}, f.fixture("empty.gron", "")))
     yield ("ungron-of-json", "JSON given to --ungron.",
            lambda f: (f"gron -u {f.base}.json", {f"{f.base}.json": f.doc("user")}, None))
     # Values.
@@ -350,11 +350,11 @@ def scenarios():
     yield ("flag-value-false", "A boolean flag set with =false.",
            lambda f: (f"gron --no-sort=false {f.base}.json", {f"{f.base}.json": f.doc("order")}, None))
     yield ("help", "-h prints the usage.",
-           lambda f: ("gron -h", {}, None))
+           lambda f: ("gron -h" if f.fam == "v" else "gron -help", {}, None))
     yield ("help-long", "--help prints the usage.",
-           lambda f: ("gron --help", {}, None))
+           lambda f: ("gron --help" if f.fam == "v" else "gron -u --help", {}, None))
     yield ("version", "--version.",
-           lambda f: ("gron --version", {}, None))
+           lambda f: ("gron --version" if f.fam == "v" else "gron -version", {}, None))
     yield ("version-with-file", "--version wins over a file.",
            lambda f: (f"gron --version {f.base}.json", {f"{f.base}.json": f.doc("array")}, None))
     yield ("dash-dash", "-- ends the flags.",
