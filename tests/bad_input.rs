@@ -110,6 +110,8 @@ fn a_changed_reference_is_refused_by_its_pin() {
     let (_temp, task) =
         broken_task(|task| std::fs::copy(guest("hostile"), task.join("reference.wasm")).map(drop).unwrap());
     expect_input_error(&task, &["record", "{task}"], &["reference.wasm", "task.toml pins"]);
+    // CI relies on this: `record --check` on every task is what verifies each pinned sha256.
+    expect_input_error(&task, &["record", "{task}", "--check"], &["reference.wasm", "task.toml pins"]);
 }
 
 #[test]

@@ -45,6 +45,8 @@ fn real_program_tasks_are_the_size_of_mirrorcode_suites() {
         ("dirname", "22 visible, 22 hidden"),
         ("false", "12 visible, 12 hidden"),
         ("sed", "225 visible, 225 hidden"),
+        ("brotlid", "201 visible, 201 hidden"),
+        ("gron", "209 visible, 209 hidden"),
     ] {
         let line =
             listed.lines().find(|l| l.starts_with(&format!("{name}\t"))).unwrap_or_else(|| panic!("{name} is listed"));
