@@ -1,7 +1,7 @@
 //! What determinism costs: a guest under Wasmtime with and without NaN canonicalization (by
 //! Cranelift after every float operation, or by Mirror's pass where NaNs leave arithmetic)
 //! and fuel metering, and with epoch interruption, the wall-clock backstop Mirror replaced
-//! with fuel slices (see `sandbox/backstop.rs`).
+//! with fuel slices (see `runner/sandbox/src/backstop.rs`).
 //!
 //! `cargo bench --bench determinism_cost -- GUEST.wasm [ARGS...]`; bench/run passes the
 //! float-heavy n-body guest and jq's start-up. Prints times and ratios; asserts nothing.
