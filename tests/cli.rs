@@ -69,7 +69,7 @@ fn the_imperfect_candidate_fails_where_it_differs() {
     assert_code(&output, 1);
     let report = read_json(&json_path);
     assert_eq!(report["format"], "mirror-report");
-    assert_eq!(report["version"], 3);
+    assert_eq!(report["version"], 4);
     assert_eq!(report["digest"].as_str().unwrap().len(), 64);
     assert_eq!(report["solved"], false);
     let failures: BTreeMap<String, String> = report["cases"]
