@@ -88,6 +88,38 @@ fn merge_refuses_incomplete_and_edited_reports() {
     assert!(text(&output.stderr).contains("is not a Mirror JSON report"));
 }
 
+/// A report's terminations are read back by code: an unknown code is refused, and a known one
+/// edited in is caught by judging the outputs again.
+#[test]
+fn merge_refuses_forged_trap_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.json");
+    test_imperfect(&["--filter", "count-json", "--json", path_arg(&file)]);
+    let report = std::fs::read_to_string(&file).unwrap();
+    assert!(report.contains("\"kind\": \"exit\","), "{report}");
+
+    let forged =
+        report.replacen("\"kind\": \"exit\",", "\"kind\": \"trap\", \"code\": \"made-up\", \"message\": \"x\",", 1);
+    std::fs::write(&file, forged).unwrap();
+    let output = mirror_run(&["merge", path_arg(&file)]);
+    assert_code(&output, 2);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("is a malformed report") && stderr.contains("made-up"), "{stderr}");
+
+    // The case's own run, not the golden it is judged against.
+    let actual = report.find("\"actual\"").expect("the case keeps its actual run");
+    let (head, tail) = report.split_at(actual);
+    let edited = format!(
+        "{head}{}",
+        tail.replacen("\"kind\": \"exit\",", "\"kind\": \"trap\", \"code\": \"unreachable\", \"message\": \"x\",", 1)
+    );
+    std::fs::write(&file, edited).unwrap();
+    let output = mirror_run(&["merge", path_arg(&file)]);
+    assert_code(&output, 2);
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("but its outputs give runtime-error"), "{stderr}");
+}
+
 #[test]
 fn job_shards_follow_the_completion_index_and_merge_from_a_directory() {
     let dir = tempfile::tempdir().unwrap();

@@ -25,7 +25,11 @@ impl Candidate {
     /// `options` (cached by a hash of the source in `cache`, when given).
     pub fn prepare(sandbox: &Sandbox, path: &Path, options: &BuildOptions, cache: Option<&CacheDir>) -> Result<Self> {
         if !path.is_dir() {
-            return Ok(Candidate { path: path.to_path_buf(), program: Some(crate::suite::load_module(sandbox, path)?), build_log: None });
+            return Ok(Candidate {
+                path: path.to_path_buf(),
+                program: Some(crate::suite::load_module(sandbox, path)?),
+                build_log: None,
+            });
         }
         let built = match cache {
             Some(cache) => build_cached(path, options, &crate::cache::builds(cache))?,

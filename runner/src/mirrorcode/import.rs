@@ -21,8 +21,7 @@ use crate::report::{CaseInfo, CaseReport, Report};
 use crate::sandbox::Sandbox;
 use crate::suite::{run_cases, Programs};
 use crate::task::{
-    base64_value, bytes_value, check_relative, held_out, key_value, valid_id, Case, CaseId, Golden, Origin, Split,
-    Task,
+    base64_value, bytes_value, check_relative, held_out, key_value, valid_id, Case, CaseId, Golden, Origin, Split, Task,
 };
 use crate::verdict::Rules;
 
