@@ -23,7 +23,7 @@
 //! - *free*: both at once (`D = C` and C is not a non-canonical NaN: zeroed locals, constants
 //!   that are not NaNs of another payload, integers converted to floats, canonicalized values).
 //!
-//! A dirty value is canonicalized (`x == x ? x : NaN`, a compare and a select) just before
+//! A dirty value is canonicalized (`x >= x ? x : NaN`, a compare and a select) just before
 //! it reaches an operation that observes its bits: a store, `global.set`, a call's argument,
 //! a function's result, a reinterpretation, `abs`, `neg`, `copysign`, `splat` or
 //! `replace_lane`, or any operation this pass does not model. Operations that only see
@@ -71,7 +71,7 @@ use wasmparser::{
 };
 
 /// Changes whenever the rewritten code may change: part of the compiled-module cache key.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 const CANONICAL_F32: u32 = 0x7fc0_0000;
 const CANONICAL_F64: u64 = 0x7ff8_0000_0000_0000;
@@ -708,7 +708,7 @@ impl<'f, 'a> Walk<'f, 'a> {
         Ok(())
     }
 
-    /// `x == x ? x : canonical NaN` for the scalar on top of the stack.
+    /// `x >= x ? x : canonical NaN` for the scalar on top of the stack.
     fn emit_canonicalization(&mut self, ty: ValType) -> Result<()> {
         let temp = self.scratch.local(ty, None)?;
         self.emit(Instruction::LocalTee(temp));
@@ -719,7 +719,9 @@ impl<'f, 'a> Walk<'f, 'a> {
         }
         self.emit(Instruction::LocalGet(temp));
         self.emit(Instruction::LocalGet(temp));
-        self.emit(if ty == ValType::F32 { Instruction::F32Eq } else { Instruction::F64Eq });
+        // `x >= x` is `x == x`, "x is not a NaN", in one flag test where `==` takes two on
+        // x86-64 (ucomis flags unordered as parity): n-body runs 20% faster (README).
+        self.emit(if ty == ValType::F32 { Instruction::F32Ge } else { Instruction::F64Ge });
         self.emit(Instruction::Select);
         Ok(())
     }
