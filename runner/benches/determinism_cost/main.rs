@@ -6,16 +6,19 @@
 //! `cargo bench --bench determinism_cost -- GUEST.wasm [ARGS...]`; bench/run passes the
 //! float-heavy n-body guest and jq's start-up. Prints times and ratios; asserts nothing.
 //! `DETERMINISM_COST_ONLY=NAME` runs one setting once, for counting instructions under
-//! `valgrind --tool=callgrind`.
+//! `valgrind --tool=callgrind`; `DETERMINISM_COST_WRITE_PASS=FILE` also writes the module the
+//! NaN pass made, to read its machine code (`wasmtime compile`, then `objdump -d`).
 
 use std::time::{Duration, Instant};
 
-use wasmtime::{Config, Engine, Linker, Module, Store};
+mod metering;
+
+use wasmtime::{Config, Engine, Linker, Module, Store, Val};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::WasiCtxBuilder;
 
-const REPEATS: usize = 5;
+const REPEATS: usize = 9;
 
 /// How NaNs are made canonical.
 #[derive(Clone, Copy, PartialEq)]
@@ -25,33 +28,53 @@ enum Nan {
     Pass,
 }
 
-/// One engine configuration: its name, NaN canonicalization, fuel, epoch interruption.
-const SETTINGS: [(&str, Nan, bool, bool); 7] = [
-    ("neither", Nan::Not, false, false),
-    ("Cranelift NaN", Nan::Cranelift, false, false),
-    ("NaN pass", Nan::Pass, false, false),
-    ("fuel", Nan::Not, true, false),
-    ("Cranelift NaN + fuel", Nan::Cranelift, true, false),
-    ("NaN pass + fuel (Mirror)", Nan::Pass, true, false),
-    ("Mirror + epoch checks", Nan::Pass, true, true),
+/// How work is metered.
+#[derive(Clone, Copy, PartialEq)]
+enum Fuel {
+    Not,
+    Wasmtime,
+    /// The metering pass in `metering.rs`.
+    Pass,
+}
+
+/// One engine configuration: its name, NaN canonicalization, metering, epoch interruption.
+const SETTINGS: [(&str, Nan, Fuel, bool); 9] = [
+    ("neither", Nan::Not, Fuel::Not, false),
+    ("Cranelift NaN", Nan::Cranelift, Fuel::Not, false),
+    ("NaN pass", Nan::Pass, Fuel::Not, false),
+    ("fuel", Nan::Not, Fuel::Wasmtime, false),
+    ("metering pass", Nan::Not, Fuel::Pass, false),
+    ("Cranelift NaN + fuel", Nan::Cranelift, Fuel::Wasmtime, false),
+    ("NaN pass + fuel (Mirror)", Nan::Pass, Fuel::Wasmtime, false),
+    ("Mirror + epoch checks", Nan::Pass, Fuel::Wasmtime, true),
+    ("NaN pass + metering pass", Nan::Pass, Fuel::Pass, false),
 ];
 
 /// Time, stdout and (when metered) the fuel one run used.
-fn run(engine: &Engine, module: &Module, argv: &[String], fuel: bool) -> (Duration, String, Option<u64>) {
+fn run(engine: &Engine, module: &Module, argv: &[String], fuel: Fuel) -> (Duration, String, Option<u64>) {
+    const BUDGET: u64 = u64::MAX / 4;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(engine);
     wasmtime_wasi::p1::add_to_linker_sync(&mut linker, |ctx| ctx).expect("link");
     let stdout = MemoryOutputPipe::new(1 << 16);
     let wasi = WasiCtxBuilder::new().args(argv).stdout(stdout.clone()).build_p1();
     let mut store = Store::new(engine, wasi);
-    if fuel {
-        store.set_fuel(u64::MAX / 2).expect("fuel");
+    if fuel == Fuel::Wasmtime {
+        store.set_fuel(BUDGET).expect("fuel");
     }
     store.set_epoch_deadline(u64::MAX / 2);
     let start = Instant::now();
     let instance = linker.instantiate(&mut store, module).expect("instantiate");
+    let counter = instance.get_global(&mut store, metering::FUEL_EXPORT);
+    if let Some(counter) = counter {
+        counter.set(&mut store, Val::I64(BUDGET as i64)).expect("set the fuel counter");
+    }
     instance.get_typed_func::<(), ()>(&mut store, "_start").expect("_start").call(&mut store, ()).expect("run");
     let elapsed = start.elapsed();
-    let used = fuel.then(|| u64::MAX / 2 - store.get_fuel().expect("fuel"));
+    let used = match fuel {
+        Fuel::Not => None,
+        Fuel::Wasmtime => Some(BUDGET - store.get_fuel().expect("fuel")),
+        Fuel::Pass => counter.and_then(|c| c.get(&mut store).i64()).map(|left| BUDGET - left as u64),
+    };
     (elapsed, String::from_utf8_lossy(&stdout.contents()).into_owned(), used)
 }
 
@@ -64,25 +87,42 @@ fn main() {
     let argv: Vec<String> = std::iter::once("guest".to_string()).chain(args[1..].iter().cloned()).collect();
     let bytes = std::fs::read(path).unwrap_or_else(|err| panic!("cannot read {path}: {err}"));
     let rewritten = mirror::sandbox::canonicalize::canonicalize_nans(&bytes).expect("the NaN pass");
-    let mut baseline = None;
+    if let Ok(out) = std::env::var("DETERMINISM_COST_WRITE_PASS") {
+        std::fs::write(&out, &rewritten).unwrap_or_else(|err| panic!("cannot write {out}: {err}"));
+    }
     let only = std::env::var("DETERMINISM_COST_ONLY").ok();
     let repeats = if only.is_some() { 1 } else { REPEATS };
-    println!("{path} {:?}, best of {repeats}", &argv[1..]);
-    for (name, nan, fuel, epoch) in SETTINGS {
-        if only.as_ref().is_some_and(|only| only != name) {
-            continue;
+    println!("{path} {:?}, best of {repeats}, the settings taking turns", &argv[1..]);
+    let compiled: Vec<_> = SETTINGS
+        .iter()
+        .filter(|(name, ..)| only.as_ref().is_none_or(|only| only == name))
+        .map(|&(name, nan, fuel, epoch)| {
+            let mut config = Config::new();
+            config
+                .cranelift_nan_canonicalization(nan == Nan::Cranelift)
+                .relaxed_simd_deterministic(true)
+                .consume_fuel(fuel == Fuel::Wasmtime)
+                .epoch_interruption(epoch);
+            let engine = Engine::new(&config).expect("engine");
+            let module = if nan == Nan::Pass { &rewritten } else { &bytes };
+            let module = match fuel {
+                Fuel::Pass => Module::new(&engine, metering::meter(module).expect("the metering pass")),
+                _ => Module::new(&engine, module),
+            }
+            .expect("compile");
+            (name, engine, module, fuel)
+        })
+        .collect();
+    // Round-robin, so that a slow spell on a shared machine slows every setting alike
+    // rather than the one that happened to be running.
+    let mut runs: Vec<Vec<(Duration, String, Option<u64>)>> = vec![Vec::new(); compiled.len()];
+    for _ in 0..repeats {
+        for ((_, engine, module, fuel), runs) in compiled.iter().zip(&mut runs) {
+            runs.push(run(engine, module, &argv, *fuel));
         }
-        let mut config = Config::new();
-        config
-            .cranelift_nan_canonicalization(nan == Nan::Cranelift)
-            .relaxed_simd_deterministic(true)
-            .consume_fuel(fuel)
-            .epoch_interruption(epoch);
-        let engine = Engine::new(&config).expect("engine");
-        let module = if nan == Nan::Pass { &rewritten } else { &bytes };
-        let module = Module::new(&engine, module).expect("compile");
-        let runs: Vec<(Duration, String, Option<u64>)> =
-            (0..repeats).map(|_| run(&engine, &module, &argv, fuel)).collect();
+    }
+    let mut baseline = None;
+    for ((name, ..), runs) in compiled.iter().zip(&runs) {
         let best = runs.iter().map(|r| r.0).min().expect("runs");
         let base = *baseline.get_or_insert(best);
         let last_line = runs[0].1.lines().last().unwrap_or("").to_string();
