@@ -85,7 +85,7 @@ fn main() {
         std::process::exit(2);
     };
     let argv: Vec<String> = std::iter::once("guest".to_string()).chain(args[1..].iter().cloned()).collect();
-    let bytes = std::fs::read(path).unwrap_or_else(|err| panic!("cannot read {path}: {err}"));
+    let bytes = wat::parse_file(path).unwrap_or_else(|err| panic!("cannot read {path}: {err}"));
     let rewritten = mirror::sandbox::canonicalize::canonicalize_nans(&bytes).expect("the NaN pass");
     if let Ok(out) = std::env::var("DETERMINISM_COST_WRITE_PASS") {
         std::fs::write(&out, &rewritten).unwrap_or_else(|err| panic!("cannot write {out}: {err}"));
@@ -132,5 +132,15 @@ fn main() {
             best.as_secs_f64() * 1e3,
             best.as_secs_f64() / base.as_secs_f64()
         );
+    }
+    // The metering pass must count what fuel counts, or its times compare different work.
+    let fuel_of = |wanted: &str| {
+        compiled.iter().zip(&runs).find(|((name, ..), _)| *name == wanted).and_then(|(_, runs)| runs[0].2)
+    };
+    for (wasmtime, pass) in [("fuel", "metering pass"), ("NaN pass + fuel (Mirror)", "NaN pass + metering pass")] {
+        if let (Some(counted), Some(metered)) = (fuel_of(wasmtime), fuel_of(pass)) {
+            let verdict = if counted == metered { "the same" } else { "DIFFERENT" };
+            println!("{:>26}  fuel under {wasmtime:?} and {pass:?}: {verdict}", "");
+        }
     }
 }

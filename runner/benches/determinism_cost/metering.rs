@@ -11,7 +11,7 @@
 //! values on the stack. A check that only traps keeps nothing alive, but gives the host no
 //! way back in: a backstop would need another way to stop a guest (a flag the guest polls).
 //!
-//! Costs of bulk operations per byte are not charged; the counts otherwise match fuel's.
+//! A run that ends normally costs the same fuel under both, to the unit.
 
 use anyhow::{bail, Context, Result};
 use wasm_encoder::{ConstExpr, Encode, ExportKind, GlobalType, Instruction, ValType};
@@ -144,15 +144,18 @@ fn meter_function(module: &[u8], body: &wasmparser::FunctionBody<'_>, params: u3
         locals += count;
         declared.push((count, ty));
     }
-    let counter = locals;
+    // The counter, and the operand of a bulk operation being charged per unit.
+    let (counter, units) = (locals, locals + 1);
     let mut out = Vec::new();
-    (declared.len() as u32 + 1).encode(&mut out);
+    (declared.len() as u32 + 2).encode(&mut out);
     for (count, ty) in declared {
         count.encode(&mut out);
         out.push(value_type_byte(ty)?);
     }
-    1u32.encode(&mut out);
-    out.push(0x7e);
+    for ty in [0x7e, 0x7f] {
+        1u32.encode(&mut out);
+        out.push(ty);
+    }
 
     let emit = |out: &mut Vec<u8>, instructions: &[Instruction<'_>]| {
         for instruction in instructions {
@@ -177,11 +180,13 @@ fn meter_function(module: &[u8], body: &wasmparser::FunctionBody<'_>, params: u3
         }
         *pending = 0;
     };
+    // Like Wasmtime, a call costs one unit more: even an empty function costs something.
+    let mut pending = 1i64;
     emit(&mut out, &reload);
+    charge(&mut out, &mut pending);
     emit(&mut out, &check);
 
     let mut reader = body.get_operators_reader()?;
-    let mut pending = 0i64;
     let (mut reachable, mut dead_depth) = (true, 0u32);
     let mut depth = 0u32;
     while !reader.eof() {
@@ -223,6 +228,19 @@ fn meter_function(module: &[u8], body: &wasmparser::FunctionBody<'_>, params: u3
             }
             _ => {}
         }
+        if is_charged_per_unit(&op) {
+            emit(
+                &mut out,
+                &[
+                    Instruction::LocalTee(units),
+                    Instruction::LocalGet(counter),
+                    Instruction::LocalGet(units),
+                    Instruction::I64ExtendI32U,
+                    Instruction::I64Sub,
+                    Instruction::LocalSet(counter),
+                ],
+            );
+        }
         out.extend_from_slice(op_bytes);
         match op {
             O::Loop { .. } => emit(&mut out, &check),
@@ -241,6 +259,22 @@ fn meter_function(module: &[u8], body: &wasmparser::FunctionBody<'_>, params: u3
         }
     }
     Ok(out)
+}
+
+/// Bulk operations Wasmtime charges one a byte or element more, by the operand on top of the
+/// stack (a 32-bit length: memory64 is not metered here).
+fn is_charged_per_unit(op: &Operator<'_>) -> bool {
+    use Operator as O;
+    matches!(
+        op,
+        O::MemoryCopy { .. }
+            | O::MemoryFill { .. }
+            | O::MemoryInit { .. }
+            | O::TableCopy { .. }
+            | O::TableFill { .. }
+            | O::TableInit { .. }
+            | O::TableGrow { .. }
+    )
 }
 
 /// Wasmtime's default cost of an operator.
