@@ -13,9 +13,8 @@ use std::process::{Command, Stdio};
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context, Result};
-
 use crate::engine::{each_case, GoldensNotCurrent, Needs, Runner};
+use crate::error::{fail, Context, Error, Result};
 use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::sandbox::Scratch;
 use crate::task::{Case, CaseId, Golden, Split, Task};
@@ -94,7 +93,7 @@ pub fn compare_native(native: &Native<'_>, jobs: usize) -> Result<Fidelity> {
     let task = native.task;
     let files = task.case_files(&Split::ALL)?;
     if files.is_empty() {
-        bail!("task {} has no cases", task.name);
+        fail!(Usage, "task {} has no cases", task.name);
     }
     let mut fidelity = Fidelity { cases: files.len(), causes: BTreeMap::new() };
     let mut problems = Vec::new();
@@ -134,7 +133,7 @@ pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<Outcome> {
         .spawn()
         .context("cannot run sh")?;
     let stdin = case.stdin.clone();
-    let mut pipe = child.stdin.take().context("no stdin pipe")?;
+    let mut pipe = child.stdin.take().ok_or_else(|| Error::Reference("no stdin pipe".into()))?;
     // A program that never reads its stdin must not block the writer.
     let writer = std::thread::spawn(move || {
         let _ = pipe.write_all(&stdin);
@@ -170,9 +169,9 @@ fn native_script(program: &str, cmd: &str) -> String {
 /// What the native run left, read back within the same cap as a sandboxed run's.
 fn native_changes(scratch: &mut Scratch, task: &Task) -> Result<FileChanges> {
     let cap = scratch.read_back_cap(task.limits.file_bytes_written);
-    scratch
-        .changes(cap)?
-        .with_context(|| format!("the native run left more than the {cap} bytes of files Mirror reads back"))
+    scratch.changes(cap)?.ok_or_else(|| {
+        Error::Reference(format!("the native run left more than the {cap} bytes of files Mirror reads back"))
+    })
 }
 
 #[cfg(unix)]

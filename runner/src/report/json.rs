@@ -7,12 +7,12 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use super::kept::{Excerpt, KeptEntry, KeptRun};
 use super::{CaseInfo, CaseReport, Report, Totals};
+use crate::error::{fail, Context, Result};
 use crate::outcome::{Stream, Termination};
 use crate::sandbox::TrapCode;
 use crate::task::{CaseId, Split};
@@ -220,7 +220,8 @@ pub fn from_json(text: &str, source: &str) -> Result<Report> {
     let header: HeaderJson =
         serde_json::from_str(text).with_context(|| format!("{source} is not a Mirror JSON report"))?;
     if header.format != FORMAT || header.version != VERSION {
-        bail!(
+        fail!(
+            Report,
             "{source} is a {} report version {}; this Mirror reads {FORMAT} version {VERSION} only (run the shards again with this Mirror)",
             header.format,
             header.version
@@ -242,7 +243,7 @@ pub fn from_json(text: &str, source: &str) -> Result<Report> {
         cases,
     };
     if report.digest() != json.digest {
-        bail!("{source}: its digest does not match its cases (was it edited?)");
+        fail!(Report, "{source}: its digest does not match its cases (was it edited?)");
     }
     Ok(report)
 }
@@ -260,7 +261,7 @@ impl From<Totals> for TotalsJson {
 
 pub(crate) fn case_json(case: &CaseReport) -> Result<CaseJson> {
     let Some(outputs) = &case.outputs else {
-        bail!("case {}: its outputs were not kept for the report", case.name());
+        fail!(Report, "case {}: its outputs were not kept for the report", case.name());
     };
     Ok(CaseJson {
         id: case.id.clone(),
@@ -290,7 +291,7 @@ fn case_report(json: CaseJson) -> Result<CaseReport> {
         None => actual.clone(),
     };
     if !matches!(expected.termination, Termination::Exited(_)) {
-        bail!("{name}: the expected outcome of a case is always an exit");
+        fail!(Report, "{name}: the expected outcome of a case is always an exit");
     }
     let verdict = match crate::verdict::by_termination(&actual.termination) {
         Err(limit) => limit,
@@ -298,11 +299,11 @@ fn case_report(json: CaseJson) -> Result<CaseReport> {
         Ok(_) => Verdict::WrongOutput(json.differs),
     };
     if verdict.name() != json.verdict {
-        bail!("{name}: the verdict says {}, but its outputs give {}", json.verdict, verdict.name());
+        fail!(Report, "{name}: the verdict says {}, but its outputs give {}", json.verdict, verdict.name());
     }
     if let Verdict::WrongOutput(aspects) = &verdict {
         if let Some(same) = aspects.iter().find(|aspect| same_aspect(&expected, &actual, **aspect)) {
-            bail!("{name}: it lists {} as differing, but expected and actual agree", same.name());
+            fail!(Report, "{name}: it lists {} as differing, but expected and actual agree", same.name());
         }
     }
     let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd, duals: json.duals };
@@ -380,7 +381,7 @@ impl ExcerptJson {
             (None, Some(base64)) => {
                 base64::engine::general_purpose::STANDARD.decode(base64).context("invalid base64 in the report")?
             }
-            _ => bail!("expected one of `text` and `base64`"),
+            _ => fail!(Report, "expected one of `text` and `base64`"),
         };
         let mut sha256 = [0u8; 32];
         let valid_hex = self.sha256.len() == 64
@@ -388,13 +389,13 @@ impl ExcerptJson {
             && (0..32)
                 .all(|i| u8::from_str_radix(&self.sha256[2 * i..2 * i + 2], 16).map(|byte| sha256[i] = byte).is_ok());
         if !valid_hex {
-            bail!("sha256 {:?} is not 64 hex digits", self.sha256);
+            fail!(Report, "sha256 {:?} is not 64 hex digits", self.sha256);
         }
         let excerpt = Excerpt { head, len: self.length, sha256 };
         if excerpt.head.len() as u64 > excerpt.len
             || (excerpt.is_whole() && Excerpt::of(&excerpt.head, usize::MAX).sha256 != excerpt.sha256)
         {
-            bail!("its bytes do not match its length and sha256");
+            fail!(Report, "its bytes do not match its length and sha256");
         }
         Ok(excerpt)
     }
