@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use crate::engine::{each_case, GoldensNotCurrent, Needs, Runner};
 use crate::error::{fail, Context, Error, Result};
-use crate::outcome::{FileChanges, Outcome, Termination};
+use crate::outcome::{Ending, FileChanges, Outcome, Termination};
 use crate::sandbox::Scratch;
 use crate::task::{Case, CaseId, Golden, Split, Task};
 use crate::verdict::{compare, compare_stream, Aspect, Rules};
@@ -143,7 +143,7 @@ pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<Outcome> {
     let status = output.status.code().map(|c| c as u32).unwrap_or(128 + signal(&output.status));
     let files = native_changes(&mut scratch, task)?;
     Ok(Outcome {
-        termination: Termination::Exited(status),
+        termination: Ending::Ran(Termination::Exited(status)),
         stdout: output.stdout,
         stderr: output.stderr,
         files,
@@ -187,7 +187,7 @@ fn signal(_: &std::process::ExitStatus) -> u32 {
 /// `None` when `actual` matches `expected` under `rules`, else the likeliest cause. Either
 /// side may be the native one: the causes are symmetric.
 pub fn classify(expected: &Golden, actual: &Outcome, rules: &Rules, program: &str) -> Option<Cause> {
-    let Termination::Exited(status) = actual.termination else { return Some(Cause::Termination) };
+    let Some(status) = actual.termination.exit_status() else { return Some(Cause::Termination) };
     let differs = compare(expected, status, &actual.stdout, &actual.stderr, &actual.files, rules).differs;
     if differs.is_empty() {
         return None;

@@ -92,6 +92,12 @@ impl Probe {
         };
         let (termination, files) = crate::suite::read_back(scratch, &task.limits, run.termination)
             .context("cannot read back the files the probe left")?;
-        Ok(Outcome { termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
+        Ok(Outcome {
+            termination: termination.into(),
+            stdout: run.stdout,
+            stderr: run.stderr,
+            files,
+            fuel: run.fuel_used,
+        })
     }
 }

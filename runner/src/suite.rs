@@ -86,7 +86,7 @@ pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch
         .map_err(|err| HostError::new(name(), err))?;
     let (termination, files) = read_back(scratch, &programs.task.limits, run.termination)
         .with_context(|| format!("case {}: cannot read back its files", case.name()))?;
-    Ok(Outcome { termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
+    Ok(Outcome { termination: termination.into(), stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
 }
 
 /// What a run that ended with `termination` left in `scratch`, read back within `limits`:

@@ -150,7 +150,7 @@ pub fn import(sandbox: &Sandbox, options: &Options) -> Result<Imported> {
     let costliest = cases
         .iter()
         .zip(&outcomes)
-        .filter(|(_, outcome)| matches!(outcome.termination, crate::outcome::Termination::Exited(_)))
+        .filter(|(_, outcome)| outcome.termination.exit_status().is_some())
         .max_by_key(|(case, outcome)| (outcome.fuel, std::cmp::Reverse(case.name())))
         .map(|(case, outcome)| (case.name(), outcome.fuel));
     let budget = match options.fuel {

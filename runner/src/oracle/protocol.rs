@@ -394,7 +394,7 @@ mod tests {
     #[test]
     fn replies_read_back_as_written() {
         let ran = Reply::Ran(Outcome {
-            termination: crate::outcome::Termination::Exited(3),
+            termination: crate::outcome::Termination::Exited(3).into(),
             stdout: b"out\n".to_vec(),
             stderr: vec![0xfe],
             files: Default::default(),

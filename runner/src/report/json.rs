@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::kept::{Excerpt, KeptEntry, KeptRun};
 use super::{CaseInfo, CaseReport, Report, Totals};
 use crate::error::{fail, Context, Result};
-use crate::outcome::{Stream, Termination};
+use crate::outcome::{Ending, Stream, Termination};
 use crate::sandbox::TrapCode;
 use crate::task::{CaseId, Split};
 use crate::verdict::{Aspect, Judgement, Rules, Tolerated, Verdict};
@@ -290,7 +290,7 @@ fn case_report(json: CaseJson) -> Result<CaseReport> {
         // A passing case's expected outputs are its actual ones.
         None => actual.clone(),
     };
-    if !matches!(expected.termination, Termination::Exited(_)) {
+    if expected.termination.exit_status().is_none() {
         fail!(Report, "{name}: the expected outcome of a case is always an exit");
     }
     let verdict = match crate::verdict::by_termination(&actual.termination) {
@@ -343,7 +343,7 @@ fn run_json(run: &KeptRun) -> RunJson {
 }
 
 fn kept_run(json: RunJson) -> Result<KeptRun> {
-    let termination = Termination::from(json.termination);
+    let termination = Ending::from(json.termination);
     let mut files = BTreeMap::new();
     for (name, entry) in json.files {
         let entry = match entry {
@@ -401,8 +401,9 @@ impl ExcerptJson {
     }
 }
 
-impl From<&Termination> for TerminationJson {
-    fn from(termination: &Termination) -> Self {
+impl From<&Ending> for TerminationJson {
+    fn from(ending: &Ending) -> Self {
+        let Ending::Ran(termination) = ending else { return TerminationJson::NotBuilt };
         match termination.clone() {
             Termination::Exited(status) => TerminationJson::Exit { status },
             Termination::Trapped { code, message } => TerminationJson::Trap { code, message },
@@ -411,22 +412,21 @@ impl From<&Termination> for TerminationJson {
             Termination::OutputExceeded(stream) => TerminationJson::OutputLimit { stream },
             Termination::FilesExceeded => TerminationJson::FileLimit,
             Termination::WallClockExceeded => TerminationJson::WallClock,
-            Termination::NotBuilt => TerminationJson::NotBuilt,
         }
     }
 }
 
-impl From<TerminationJson> for Termination {
+impl From<TerminationJson> for Ending {
     fn from(json: TerminationJson) -> Self {
         match json {
-            TerminationJson::Exit { status } => Termination::Exited(status),
-            TerminationJson::Trap { code, message } => Termination::Trapped { code, message },
-            TerminationJson::OutOfFuel => Termination::FuelExhausted,
-            TerminationJson::MemoryLimit { message } => Termination::MemoryExhausted(message),
-            TerminationJson::OutputLimit { stream } => Termination::OutputExceeded(stream),
-            TerminationJson::FileLimit => Termination::FilesExceeded,
-            TerminationJson::WallClock => Termination::WallClockExceeded,
-            TerminationJson::NotBuilt => Termination::NotBuilt,
+            TerminationJson::Exit { status } => Ending::Ran(Termination::Exited(status)),
+            TerminationJson::Trap { code, message } => Ending::Ran(Termination::Trapped { code, message }),
+            TerminationJson::OutOfFuel => Ending::Ran(Termination::FuelExhausted),
+            TerminationJson::MemoryLimit { message } => Ending::Ran(Termination::MemoryExhausted(message)),
+            TerminationJson::OutputLimit { stream } => Ending::Ran(Termination::OutputExceeded(stream)),
+            TerminationJson::FileLimit => Ending::Ran(Termination::FilesExceeded),
+            TerminationJson::WallClock => Ending::Ran(Termination::WallClockExceeded),
+            TerminationJson::NotBuilt => Ending::NotBuilt,
         }
     }
 }

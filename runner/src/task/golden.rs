@@ -37,7 +37,7 @@ use super::check_relative;
 use super::content::{bytes_value, entry_value, key_value, Spec};
 use super::Task;
 use crate::error::{fail, Context, Result, TaskError};
-use crate::outcome::{Entry, FileChanges, Outcome, Termination};
+use crate::outcome::{Entry, FileChanges, Outcome};
 
 /// The reference's behaviour on one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,7 +157,7 @@ impl Golden {
     /// The golden for `case` from the reference's run; refused unless the reference exited,
     /// since a golden that expects a trap or a limit would score timing, not behaviour.
     pub fn from_outcome(case: &Case, outcome: Outcome) -> Result<Golden> {
-        let Termination::Exited(status) = outcome.termination else {
+        let Some(status) = outcome.termination.exit_status() else {
             fail!(
                 Recording,
                 "the reference {} on case {}; a golden needs a program that exits (fix the case or raise the task's limits)",
