@@ -373,7 +373,7 @@ mod digests {
         let mut files = FileChanges::default();
         files.written.extend(file.map(|entry| ("x".to_string(), entry)));
         let actual = Outcome {
-            termination: Termination::Exited(0),
+            termination: Termination::Exited(0).into(),
             stdout: stdout.to_vec(),
             stderr: Vec::new(),
             files,

@@ -5,9 +5,10 @@ pub mod seal;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
 use mirror_sandbox::CompiledModules;
 pub use seal::{CacheKey, Sealed};
+
+use crate::error::{fail, Error, Result};
 
 /// A cache directory and the key that seals its entries.
 #[derive(Clone)]
@@ -42,9 +43,9 @@ pub fn default_root() -> Option<PathBuf> {
 /// place for the key or it cannot be read or made.
 pub fn open(root: &Path) -> Result<CacheDir> {
     let key_path = CacheKey::default_path()
-        .ok_or_else(|| anyhow::anyhow!("no place for the cache key: set MIRROR_CACHE_KEY or HOME"))?;
+        .ok_or_else(|| Error::Cache("no place for the cache key: set MIRROR_CACHE_KEY or HOME".into()))?;
     if key_path.starts_with(root) {
-        anyhow::bail!("the cache key {} must not lie inside the cache {}", key_path.display(), root.display());
+        fail!(Cache, "the cache key {} must not lie inside the cache {}", key_path.display(), root.display());
     }
     let key = CacheKey::load_or_create(&key_path)?;
     seal::create_private_dir(root)?;

@@ -13,10 +13,9 @@ use std::process::{Command, Stdio};
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context, Result};
-
 use crate::engine::{each_case, GoldensNotCurrent, Needs, Runner};
-use crate::outcome::{FileChanges, Outcome, Termination};
+use crate::error::{fail, Context, Error, Result};
+use crate::outcome::{Ending, FileChanges, Outcome, Termination};
 use crate::sandbox::Scratch;
 use crate::task::{Case, CaseId, Golden, Split, Task};
 use crate::verdict::{compare, compare_stream, Aspect, Rules};
@@ -94,7 +93,7 @@ pub fn compare_native(native: &Native<'_>, jobs: usize) -> Result<Fidelity> {
     let task = native.task;
     let files = task.case_files(&Split::ALL)?;
     if files.is_empty() {
-        bail!("task {} has no cases", task.name);
+        fail!(Usage, "task {} has no cases", task.name);
     }
     let mut fidelity = Fidelity { cases: files.len(), causes: BTreeMap::new() };
     let mut problems = Vec::new();
@@ -134,7 +133,7 @@ pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<Outcome> {
         .spawn()
         .context("cannot run sh")?;
     let stdin = case.stdin.clone();
-    let mut pipe = child.stdin.take().context("no stdin pipe")?;
+    let mut pipe = child.stdin.take().ok_or_else(|| Error::Reference("no stdin pipe".into()))?;
     // A program that never reads its stdin must not block the writer.
     let writer = std::thread::spawn(move || {
         let _ = pipe.write_all(&stdin);
@@ -144,7 +143,7 @@ pub fn run_native(task: &Task, case: &Case, bin_dir: &Path) -> Result<Outcome> {
     let status = output.status.code().map(|c| c as u32).unwrap_or(128 + signal(&output.status));
     let files = native_changes(&mut scratch, task)?;
     Ok(Outcome {
-        termination: Termination::Exited(status),
+        termination: Ending::Ran(Termination::Exited(status)),
         stdout: output.stdout,
         stderr: output.stderr,
         files,
@@ -170,9 +169,9 @@ fn native_script(program: &str, cmd: &str) -> String {
 /// What the native run left, read back within the same cap as a sandboxed run's.
 fn native_changes(scratch: &mut Scratch, task: &Task) -> Result<FileChanges> {
     let cap = scratch.read_back_cap(task.limits.file_bytes_written);
-    scratch
-        .changes(cap)?
-        .with_context(|| format!("the native run left more than the {cap} bytes of files Mirror reads back"))
+    scratch.changes(cap)?.ok_or_else(|| {
+        Error::Reference(format!("the native run left more than the {cap} bytes of files Mirror reads back"))
+    })
 }
 
 #[cfg(unix)]
@@ -188,7 +187,7 @@ fn signal(_: &std::process::ExitStatus) -> u32 {
 /// `None` when `actual` matches `expected` under `rules`, else the likeliest cause. Either
 /// side may be the native one: the causes are symmetric.
 pub fn classify(expected: &Golden, actual: &Outcome, rules: &Rules, program: &str) -> Option<Cause> {
-    let Termination::Exited(status) = actual.termination else { return Some(Cause::Termination) };
+    let Some(status) = actual.termination.exit_status() else { return Some(Cause::Termination) };
     let differs = compare(expected, status, &actual.stdout, &actual.stderr, &actual.files, rules).differs;
     if differs.is_empty() {
         return None;

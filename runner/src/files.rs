@@ -9,7 +9,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use crate::error::{fail, Context, Result};
 
 /// The most bytes Mirror reads from one file (or from its standard input): far above what a
 /// task file, fixture or module holds, low enough that a hostile file cannot exhaust memory.
@@ -75,7 +75,7 @@ pub fn read_capped(mut reader: impl Read, what: &str) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
     reader.by_ref().take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).with_context(|| format!("cannot read {what}"))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        anyhow::bail!("{what} is larger than the {MAX_FILE_BYTES} bytes Mirror reads");
+        fail!(Usage, "{what} is larger than the {MAX_FILE_BYTES} bytes Mirror reads");
     }
     Ok(bytes)
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use anyhow::Result;
+use crate::error::Result;
 
 /// The default number of threads: the machine's cores.
 pub fn default_jobs() -> usize {
@@ -65,7 +65,7 @@ struct InOrder<R, F> {
     due: usize,
     sink: F,
     /// The error of the earliest item that failed, in `work` or in the sink.
-    error: Option<(usize, anyhow::Error)>,
+    error: Option<(usize, crate::error::Error)>,
 }
 
 impl<R, F: FnMut(R) -> Result<()>> InOrder<R, F> {
@@ -87,7 +87,7 @@ impl<R, F: FnMut(R) -> Result<()>> InOrder<R, F> {
         self.error.is_some()
     }
 
-    fn fail(&mut self, index: usize, err: anyhow::Error) {
+    fn fail(&mut self, index: usize, err: crate::error::Error) {
         if self.error.as_ref().is_none_or(|(at, _)| index < *at) {
             self.error = Some((index, err));
         }
@@ -121,6 +121,7 @@ pub fn map<T: Sync, R: Send>(items: &[T], jobs: usize, work: impl Fn(&T) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::fail;
 
     #[test]
     fn results_keep_input_order_at_any_parallelism() {
@@ -142,7 +143,7 @@ mod tests {
             |n| {
                 seen.push(n);
                 if n == 100 {
-                    anyhow::bail!("sink stops at {n}")
+                    fail!(Usage, "sink stops at {n}")
                 } else {
                     Ok(())
                 }
@@ -155,7 +156,7 @@ mod tests {
     #[test]
     fn an_error_is_returned() {
         let items: Vec<u32> = (0..100).collect();
-        let result = map(&items, 3, |n| if *n == 42 { anyhow::bail!("item {n}") } else { Ok(*n) });
+        let result = map(&items, 3, |n| if *n == 42 { fail!(Usage, "item {n}") } else { Ok(*n) });
         assert_eq!(result.unwrap_err().to_string(), "item 42");
     }
 }

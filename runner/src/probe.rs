@@ -7,9 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context, Result};
-
-use crate::error::HostError;
+use crate::error::{fail, Context, HostError, Result};
 use crate::outcome::Outcome;
 use crate::sandbox::{Invocation, Sandbox, Scratch};
 use crate::shell::Script;
@@ -40,7 +38,7 @@ impl Probe {
     /// Runs the task's program with `args`.
     pub fn exec(args: Vec<String>, stdin: Vec<u8>, files: BTreeMap<String, Vec<u8>>) -> Result<Probe> {
         if let Some(arg) = args.iter().find(|arg| arg.contains('\0')) {
-            bail!("argument {arg:?} holds a NUL byte, which no program can receive");
+            fail!(Usage, "argument {arg:?} holds a NUL byte, which no program can receive");
         }
         Probe::checked(Command::Exec(args), stdin, files)
     }
@@ -48,11 +46,15 @@ impl Probe {
     /// Runs the command line `line`, whose commands must be `task`'s program or guest tools.
     pub fn sh(line: &str, task: &Task, stdin: Vec<u8>, files: BTreeMap<String, Vec<u8>>) -> Result<Probe> {
         if line.contains('\0') {
-            bail!("the command line holds a NUL byte");
+            fail!(Usage, "the command line holds a NUL byte");
         }
         let script = crate::shell::parse(line).with_context(|| format!("cannot parse {line:?}"))?;
         if let Some(unknown) = task.first_unrunnable(&script, Tools::Every) {
-            bail!("`{unknown}` is neither the task's program `{}` nor a guest tool (see `mirror tools`)", task.program);
+            fail!(
+                Usage,
+                "`{unknown}` is neither the task's program `{}` nor a guest tool (see `mirror tools`)",
+                task.program
+            );
         }
         Probe::checked(Command::Sh(script), stdin, files)
     }
@@ -90,6 +92,12 @@ impl Probe {
         };
         let (termination, files) = crate::suite::read_back(scratch, &task.limits, run.termination)
             .context("cannot read back the files the probe left")?;
-        Ok(Outcome { termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
+        Ok(Outcome {
+            termination: termination.into(),
+            stdout: run.stdout,
+            stderr: run.stderr,
+            files,
+            fuel: run.fuel_used,
+        })
     }
 }

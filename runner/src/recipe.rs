@@ -22,10 +22,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use crate::digest::sha256_hex;
+use crate::error::{fail, Context, Error, Result};
 
 /// A build recipe: where the source is, and how to build it.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -138,7 +138,7 @@ impl Recipe {
                     None => path
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
-                        .context("the recipe's path has no name")?,
+                        .ok_or_else(|| Error::Reference("the recipe's path has no name".into()))?,
                 };
                 let manifest = task_dir.join(path).join("Cargo.toml");
                 command
@@ -165,31 +165,41 @@ impl Recipe {
         }
         let output = command.output().context("cannot run cargo")?;
         if !output.status.success() {
-            bail!("building the reference ({}) failed:\n{}", self.describe(), String::from_utf8_lossy(&output.stderr));
+            fail!(
+                Reference,
+                "building the reference ({}) failed:\n{}",
+                self.describe(),
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
         let built = match target {
             Target::Wasi => built.with_extension("wasm"),
             Target::Native => built.with_extension(std::env::consts::EXE_EXTENSION),
         };
         if !built.is_file() {
-            bail!("cargo succeeded but {} is not there", built.display());
+            fail!(Reference, "cargo succeeded but {} is not there", built.display());
         }
         Ok(built)
     }
 
     fn build_with_script(&self, script: &Path, target: Target, work: &Path) -> Result<PathBuf> {
-        let bin = self.bin.as_deref().context("a script recipe names its `bin`")?;
+        let bin = self.bin.as_deref().ok_or_else(|| Error::Reference("a script recipe names its `bin`".into()))?;
         let which = if target == Target::Wasi { "wasi" } else { "native" };
         let output = Command::new("bash").arg(script).arg(which).arg(work).output().context("cannot run bash")?;
         if !output.status.success() {
-            bail!("building the reference ({}) failed:\n{}", self.describe(), String::from_utf8_lossy(&output.stderr));
+            fail!(
+                Reference,
+                "building the reference ({}) failed:\n{}",
+                self.describe(),
+                String::from_utf8_lossy(&output.stderr)
+            );
         }
         let built = match target {
             Target::Wasi => work.join(format!("{bin}.wasm")),
             Target::Native => work.join(bin).with_extension(std::env::consts::EXE_EXTENSION),
         };
         if !built.is_file() {
-            bail!("{} succeeded but {} is not there", script.display(), built.display());
+            fail!(Reference, "{} succeeded but {} is not there", script.display(), built.display());
         }
         Ok(built)
     }

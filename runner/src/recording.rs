@@ -7,9 +7,8 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
-
 use crate::engine::{each_case, InSandbox, Needs, Ran};
+use crate::error::{fail, Context, Error, Result};
 use crate::sandbox::{Program, Sandbox};
 use crate::suite::Programs;
 use crate::task::{golden_id, CaseFile, CaseId, Golden, GoldenStatus, Split, Task};
@@ -60,7 +59,8 @@ impl Recording {
     /// An error when some imported golden is stale: it is kept, never re-recorded.
     pub fn refuse_stale_imports(&self) -> Result<()> {
         if !self.imported.stale.is_empty() {
-            bail!(
+            fail!(
+                Recording,
                 "imported goldens are kept, never re-recorded; import the gold file again, or delete these goldens to record them from the reference:\n  {}",
                 self.imported.stale.join("\n  ")
             );
@@ -85,7 +85,7 @@ pub fn record_goldens(sandbox: &Sandbox, task: &Task, reference: &Program, jobs:
         recording.take(task, ran, reference.sha256(), &mut refused)
     })?;
     if !refused.is_empty() {
-        bail!("no golden written:\n  {}", refused.join("\n  "));
+        fail!(Recording, "no golden written:\n  {}", refused.join("\n  "));
     }
     recording.orphans = orphan_goldens(task, &files)?;
     Ok(recording)
@@ -95,7 +95,7 @@ impl Recording {
     /// Takes one case's run; a golden the reference cannot give is added to `refused`.
     fn take(&mut self, task: &Task, ran: Ran, reference_sha256: &str, refused: &mut Vec<String>) -> Result<()> {
         let Ran { case, golden: status, outcome } = ran;
-        let outcome = outcome.context("every case runs when recording")?;
+        let outcome = outcome.ok_or_else(|| Error::Recording("every case runs when recording".into()))?;
         if let Some(old) = status.golden().filter(|old| old.origin.is_some()) {
             self.imported.count += 1;
             let origin = old.origin.as_ref().map(|o| o.describe()).unwrap_or_default();
@@ -116,7 +116,7 @@ impl Recording {
         let golden = match Golden::from_outcome(&case, outcome) {
             Ok(golden) => golden,
             Err(err) => {
-                refused.push(format!("{err:#}"));
+                refused.push(err.chain().to_string());
                 return Ok(());
             }
         };

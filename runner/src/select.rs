@@ -4,8 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use anyhow::{bail, Context, Result};
-
+use crate::error::{fail, Context, Error, Result};
 use crate::task::{CaseFile, CaseId, Split, Task};
 
 /// The case files of `task` a run takes: those of `splits` that match `filters` (see
@@ -15,7 +14,7 @@ pub fn select(task: &Task, splits: &[Split], filters: &[String], shard: Option<S
     let mut cases = task.case_files(splits)?;
     cases.retain(|case| matches_filter(case, filters));
     if cases.is_empty() && !filters.is_empty() {
-        bail!("no case of task {} matches --filter {}", task.name, filters.join(" "));
+        fail!(Usage, "no case of task {} matches --filter {}", task.name, filters.join(" "));
     }
     if let Some(shard) = shard {
         cases.retain(|case| shard.contains(&case.id));
@@ -45,14 +44,14 @@ impl Shard {
 }
 
 impl FromStr for Shard {
-    type Err = anyhow::Error;
+    type Err = Error;
 
     fn from_str(text: &str) -> Result<Shard> {
-        let (index, count) = text.split_once('/').with_context(|| format!("shard {text:?} is not I/N"))?;
+        let (index, count) = text.split_once('/').ok_or_else(|| Error::Usage(format!("shard {text:?} is not I/N")))?;
         let index: u32 = index.trim().parse().with_context(|| format!("shard {text:?}: {index:?} is not a number"))?;
         let count: u32 = count.trim().parse().with_context(|| format!("shard {text:?}: {count:?} is not a number"))?;
         if count == 0 || index == 0 || index > count {
-            bail!("shard {text:?}: I counts from 1 to N");
+            fail!(Usage, "shard {text:?}: I counts from 1 to N");
         }
         Ok(Shard { index, count })
     }
@@ -83,13 +82,16 @@ impl ShardSpec {
             ShardSpec::Fixed(shard) => return Ok(shard),
             ShardSpec::CompletionIndex { count } => count,
         };
-        let text = completion_index.with_context(|| {
-            format!("--shard job/{count} needs {COMPLETION_INDEX_VAR} (set in each pod of an Indexed Job)")
+        let text = completion_index.ok_or_else(|| {
+            Error::Usage(format!(
+                "--shard job/{count} needs {COMPLETION_INDEX_VAR} (set in each pod of an Indexed Job)"
+            ))
         })?;
         let index: u32 =
             text.trim().parse().with_context(|| format!("{COMPLETION_INDEX_VAR}={text:?} is not a number"))?;
         if index >= count {
-            bail!(
+            fail!(
+                Usage,
                 "{COMPLETION_INDEX_VAR}={index} is past the last shard of job/{count} (indexes count from 0 to {})",
                 count - 1
             );
@@ -99,7 +101,7 @@ impl ShardSpec {
 }
 
 impl FromStr for ShardSpec {
-    type Err = anyhow::Error;
+    type Err = Error;
 
     fn from_str(text: &str) -> Result<ShardSpec> {
         match text.strip_prefix("job/") {
@@ -107,7 +109,7 @@ impl FromStr for ShardSpec {
                 let count: u32 =
                     count.trim().parse().with_context(|| format!("shard {text:?}: {count:?} is not a number"))?;
                 if count == 0 {
-                    bail!("shard {text:?}: N must be at least 1");
+                    fail!(Usage, "shard {text:?}: N must be at least 1");
                 }
                 Ok(ShardSpec::CompletionIndex { count })
             }

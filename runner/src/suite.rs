@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{Context, Result};
-
-use crate::error::HostError;
+use crate::error::{fail, Context, HostError, Result};
 use crate::outcome::{FileChanges, Outcome, Termination};
 use crate::parallel;
 use crate::sandbox::{Limits, Program, Sandbox, Scratch};
@@ -88,7 +86,7 @@ pub fn run_case(sandbox: &Sandbox, programs: &Programs<'_>, case: &Case, scratch
         .map_err(|err| HostError::new(name(), err))?;
     let (termination, files) = read_back(scratch, &programs.task.limits, run.termination)
         .with_context(|| format!("case {}: cannot read back its files", case.name()))?;
-    Ok(Outcome { termination, stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
+    Ok(Outcome { termination: termination.into(), stdout: run.stdout, stderr: run.stderr, files, fuel: run.fuel_used })
 }
 
 /// What a run that ended with `termination` left in `scratch`, read back within `limits`:
@@ -133,7 +131,8 @@ pub fn load_reference(sandbox: &Sandbox, task: &Task, replacement: Option<&std::
     }
     .with_context(|| format!("reference of task {}", task.name))?;
     if replacement.is_none() && program.sha256() != task.reference.sha256 {
-        anyhow::bail!(
+        fail!(
+            Invalid,
             "reference module {} has sha256 {}, but task.toml pins {}",
             path.display(),
             program.sha256(),

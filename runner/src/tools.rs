@@ -1,7 +1,6 @@
 //! The guest tools Mirror ships: command names other than a task's program resolve here.
 
-use anyhow::{Context, Result};
-
+use crate::error::{Context, Result};
 use crate::sandbox::{Program, Sandbox};
 
 /// Where the tools come from.

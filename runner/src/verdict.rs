@@ -19,7 +19,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
-use crate::outcome::{FileChanges, Outcome, Termination};
+use crate::outcome::{Ending, FileChanges, Outcome, Termination};
 use crate::task::Golden;
 
 /// How stdout and stderr must end.
@@ -246,16 +246,16 @@ pub fn judge(expected: &Golden, actual: &Outcome, rules: &Rules) -> Judgement {
     Judgement { verdict, tolerated: comparison.tolerated }
 }
 
-/// The exit status of a run that exited, or the verdict of one that did not: a trap or a
-/// limit decides it whatever the outputs were.
-pub fn by_termination(termination: &Termination) -> Result<u32, Verdict> {
+/// The exit status of a run that exited, or the verdict of one that did not: a trap, a
+/// limit or a build that failed decides it whatever the outputs were.
+pub fn by_termination(ending: &Ending) -> Result<u32, Verdict> {
+    let Ending::Ran(termination) = ending else { return Err(Verdict::BuildError) };
     match termination {
         Termination::Exited(status) => Ok(*status),
         Termination::Trapped { message, .. } => Err(Verdict::RuntimeError(message.clone())),
         Termination::FuelExhausted | Termination::WallClockExceeded => Err(Verdict::TimeLimit),
         Termination::MemoryExhausted(_) => Err(Verdict::MemoryLimit),
         Termination::OutputExceeded(_) | Termination::FilesExceeded => Err(Verdict::OutputLimit),
-        Termination::NotBuilt => Err(Verdict::BuildError),
     }
 }
 
@@ -368,8 +368,14 @@ mod tests {
         judge(expected, actual, &Rules::EXACT).verdict
     }
 
-    fn outcome(termination: Termination) -> Outcome {
-        Outcome { termination, stdout: b"out\n".to_vec(), stderr: Vec::new(), files: FileChanges::default(), fuel: 99 }
+    fn outcome(termination: impl Into<Ending>) -> Outcome {
+        Outcome {
+            termination: termination.into(),
+            stdout: b"out\n".to_vec(),
+            stderr: Vec::new(),
+            files: FileChanges::default(),
+            fuel: 99,
+        }
     }
 
     #[test]
@@ -391,13 +397,16 @@ mod tests {
     #[test]
     fn limits_and_traps_take_precedence_over_output() {
         let cases = [
-            (Termination::Trapped { code: TrapCode::Unreachable, message: "unreachable".into() }, "runtime-error"),
-            (Termination::FuelExhausted, "time-limit"),
-            (Termination::WallClockExceeded, "time-limit"),
-            (Termination::MemoryExhausted("m".into()), "memory-limit"),
-            (Termination::OutputExceeded(Stream::Stderr), "output-limit"),
-            (Termination::FilesExceeded, "output-limit"),
-            (Termination::NotBuilt, "build-error"),
+            (
+                Termination::Trapped { code: TrapCode::Unreachable, message: "unreachable".into() }.into(),
+                "runtime-error",
+            ),
+            (Termination::FuelExhausted.into(), "time-limit"),
+            (Termination::WallClockExceeded.into(), "time-limit"),
+            (Termination::MemoryExhausted("m".into()).into(), "memory-limit"),
+            (Termination::OutputExceeded(Stream::Stderr).into(), "output-limit"),
+            (Termination::FilesExceeded.into(), "output-limit"),
+            (Ending::NotBuilt, "build-error"),
         ];
         for (termination, name) in cases {
             assert_eq!(verdict(&golden(), &outcome(termination)).name(), name);

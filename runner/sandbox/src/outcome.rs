@@ -44,8 +44,6 @@ pub enum Termination {
     FilesExceeded,
     /// The wall-clock backstop stopped the guest.
     WallClockExceeded,
-    /// Nothing ran: the candidate's source did not build.
-    NotBuilt,
 }
 
 impl Termination {
@@ -59,7 +57,6 @@ impl Termination {
             Termination::OutputExceeded(stream) => format!("wrote more {} than allowed", stream.name()),
             Termination::FilesExceeded => "created or wrote more files than allowed".into(),
             Termination::WallClockExceeded => "stopped by the wall-clock backstop".into(),
-            Termination::NotBuilt => "did not build".into(),
         }
     }
 
@@ -74,7 +71,6 @@ impl Termination {
             Termination::OutputExceeded(stream) => format!("output-limit {}", stream.name()),
             Termination::FilesExceeded => "file-limit".into(),
             Termination::WallClockExceeded => "wall-clock".into(),
-            Termination::NotBuilt => "not-built".into(),
         }
     }
 }

@@ -16,7 +16,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use crate::error::{fail, BuildError, Context, Result};
 
 /// Where the private directory appears inside the sandbox.
 pub const BUILD_ROOT: &str = "/build";
@@ -110,10 +110,11 @@ pub struct StepOutput {
 /// create the namespaces.
 pub fn check_available() -> Result<()> {
     static AVAILABLE: OnceLock<Result<(), String>> = OnceLock::new();
-    let result = AVAILABLE.get_or_init(|| probe().map_err(|err| format!("{err:#}")));
+    let result = AVAILABLE.get_or_init(|| probe().map_err(|err| err.chain().to_string()));
     match result {
         Ok(()) => Ok(()),
-        Err(why) => bail!(
+        Err(why) => fail!(
+            BuildError::Confine,
             "cannot confine the build of untrusted source: {why}. Builds are confined on Linux with \
              bubblewrap (apt-get install bubblewrap; user namespaces must be allowed). To build on \
              the host with your own rights, pass --trust-source, only for source you trust"
@@ -127,18 +128,24 @@ fn probe() -> Result<()> {
     command.args(base_args(false)).arg("--").arg("/bin/true");
     let output = match command.stdin(Stdio::null()).output() {
         Ok(output) => output,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => bail!("bubblewrap (bwrap) is not installed"),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            fail!(BuildError::Confine, "bubblewrap (bwrap) is not installed")
+        }
         Err(err) => return Err(err).context("cannot run bwrap"),
     };
     if !output.status.success() {
-        bail!("bwrap cannot create a sandbox here: {}", String::from_utf8_lossy(&output.stderr).trim());
+        fail!(
+            BuildError::Confine,
+            "bwrap cannot create a sandbox here: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
     Ok(())
 }
 
 #[cfg(not(target_os = "linux"))]
 fn probe() -> Result<()> {
-    bail!("confined builds need Linux (bubblewrap)")
+    fail!(BuildError::Confine, "confined builds need Linux (bubblewrap)")
 }
 
 /// The sandbox's fixed part: namespaces, a read-only `/usr` with the top-level links into
@@ -239,7 +246,9 @@ fn run_limited(mut command: Command, stdin: Option<Vec<u8>>, limits: &BuildLimit
     let program = command.get_program().to_string_lossy().into_owned();
     let mut child = match command.spawn() {
         Ok(child) => child,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => bail!("`{program}` is not installed"),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            fail!(BuildError::Toolchain, "`{program}` is not installed")
+        }
         Err(err) => return Err(err).with_context(|| format!("cannot run `{program}`")),
     };
     if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {

@@ -19,14 +19,12 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::{bail, Context, Result};
-
 pub use confine::{check_available, BuildLimits, Confinement};
 use confine::{Step, StepOutput, BUILD_ROOT};
 use toolchain::Toolchain;
 
 use crate::cache::{CacheDir, Sealed};
-use crate::error::BuildError;
+use crate::error::{fail, BuildError, Context, Result};
 use crate::sandbox::MAX_MODULE_BYTES;
 
 /// The languages Mirror builds.
@@ -122,7 +120,7 @@ pub fn build_cached(dir: &Path, options: &BuildOptions, cache: &CacheDir) -> Res
         (Ok(Some(wasm)), Ok(Some(log))) => {
             return Ok(Build::Built { wasm, log: String::from_utf8_lossy(&log).into_owned() });
         }
-        (Err(tampered), _) | (_, Err(tampered)) => eprintln!("mirror: warning: {tampered:#}; building again"),
+        (Err(tampered), _) | (_, Err(tampered)) => eprintln!("mirror: warning: {}; building again", tampered.chain()),
         _ => {}
     }
     let built = build_entries(dir, language, &toolchain, &entries, options)?;
@@ -157,7 +155,7 @@ fn read_sealed(cache: &CacheDir, path: &Path) -> Result<Option<Vec<u8>>> {
             std::io::Read::read_to_end(&mut file, &mut bytes)?;
             Ok(Some(bytes))
         }
-        Ok(Sealed::Tampered) => bail!("cached build {} failed verification", path.display()),
+        Ok(Sealed::Tampered) => fail!(BuildError::Output, "cached build {} failed verification", path.display()),
         Ok(Sealed::Missing) | Err(_) => Ok(None),
     }
 }
@@ -204,8 +202,9 @@ impl Workspace {
     /// symlink to a host file (the reference, say) is refused.
     fn read_module(&self, path: &Path) -> Result<Vec<u8>> {
         let mut file = if self.confined {
-            let inside =
-                path.strip_prefix(BUILD_ROOT).with_context(|| format!("{} is outside the build", path.display()))?;
+            let inside = path
+                .strip_prefix(BUILD_ROOT)
+                .map_err(|_| BuildError::Output(format!("{} is outside the build", path.display())))?;
             let root = cap_std::fs::Dir::open_ambient_dir(self.private.path(), cap_std::ambient_authority())?;
             root.open(inside).with_context(|| format!("cannot open the built module {}", path.display()))?.into_std()
         } else {
@@ -213,10 +212,11 @@ impl Workspace {
         };
         let metadata = file.metadata()?;
         if !metadata.is_file() {
-            bail!("the built module {} is not a regular file", path.display());
+            fail!(BuildError::Output, "the built module {} is not a regular file", path.display());
         }
         if metadata.len() > MAX_MODULE_BYTES {
-            bail!(
+            fail!(
+                BuildError::Output,
                 "the built module {} is {} bytes, more than the {MAX_MODULE_BYTES} Mirror compiles",
                 path.display(),
                 metadata.len()
@@ -317,8 +317,9 @@ impl Runner<'_> {
         let bin = match (program.filter(|p| bins.contains(p)), bins.as_slice()) {
             (Some(program), _) => program,
             (None, [only]) => only,
-            (None, []) => bail!("Cargo.toml has no binary target to build"),
-            (None, many) => bail!(
+            (None, []) => fail!(BuildError::Source, "Cargo.toml has no binary target to build"),
+            (None, many) => fail!(
+                BuildError::Source,
                 "Cargo.toml has several binaries ({}); name one after the task's program{}",
                 many.join(", "),
                 program.map(|p| format!(" `{p}`")).unwrap_or_default()
@@ -332,7 +333,9 @@ impl Runner<'_> {
         if !output.success {
             return Ok(Compiled::Failed { log });
         }
-        let target_dir = metadata["target_directory"].as_str().context("cargo metadata names no target directory")?;
+        let target_dir = metadata["target_directory"]
+            .as_str()
+            .ok_or_else(|| BuildError::Toolchain("cargo metadata names no target directory".into()))?;
         let path = Path::new(target_dir).join("wasm32-wasip1/release").join(format!("{bin}.wasm"));
         Ok(Compiled::Module { path, log })
     }

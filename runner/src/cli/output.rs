@@ -95,7 +95,7 @@ impl ReportArgs {
     }
 
     /// Saves and shows `report`.
-    pub fn emit(&self, report: &Report, timing: Option<(Duration, usize)>) -> Result<()> {
+    pub fn emit(&self, report: &Report, timing: Option<(Duration, usize)>) -> mirror::error::Result<()> {
         if let Some(path) = &self.json {
             write_atomically(path, json::to_json(report)?.as_bytes())?;
         }
@@ -128,7 +128,7 @@ pub struct Reporters<'a> {
 }
 
 impl Reporter for Reporters<'_> {
-    fn report(&mut self, event: &Event<'_>) -> Result<()> {
+    fn report(&mut self, event: &Event<'_>) -> mirror::error::Result<()> {
         match *event {
             Event::RunStarted { cases, .. } => self.progress = Some(self.args.progress(cases)),
             Event::CaseFinished { .. } => self.progress.iter().for_each(Progress::tick),

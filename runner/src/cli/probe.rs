@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use mirror::files::{files_under, read_capped, read_given, slash_path};
 use mirror::oracle::protocol::{Op, Reply, Request};
-use mirror::outcome::{Outcome, Termination};
+use mirror::outcome::{Ending, Outcome, Termination};
 use mirror::probe::{Command, Probe};
 use mirror::report::printable;
 use mirror::sandbox::Scratch;
@@ -165,8 +165,8 @@ fn finish(run: Outcome) -> Result<ExitCode> {
     std::io::stderr().write_all(&run.stderr)?;
     let code = match run.termination {
         // Passed on whole: the operating system narrows it as it would a native program's.
-        Termination::Exited(code) => code as i32,
-        Termination::Trapped { .. } => {
+        Ending::Ran(Termination::Exited(code)) => code as i32,
+        Ending::Ran(Termination::Trapped { .. }) => {
             eprintln!("mirror: the program {}", printable(&run.termination.describe()));
             EXIT_TRAPPED
         }

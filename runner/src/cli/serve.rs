@@ -53,9 +53,9 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode> {
             std::process::exit(0);
         }
     });
-    let tasks = args.tasks.iter().map(|spec| Task::find(spec)).collect::<Result<Vec<_>>>()?;
+    let tasks = args.tasks.iter().map(|spec| Task::find(spec)).collect::<Result<Vec<_>, _>>()?;
     let sandbox = args.run.sandbox()?;
-    let references = tasks.iter().map(|task| load_reference(&sandbox, task, None)).collect::<Result<Vec<_>>>()?;
+    let references = tasks.iter().map(|task| load_reference(&sandbox, task, None)).collect::<Result<Vec<_>, _>>()?;
     let tools = mirror::tools::load(&sandbox)?;
     let served = tasks
         .iter()

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Result};
-use mirror::engine::{score, Candidate, GoldensNotCurrent, Scoring};
+use mirror::engine::{score, Candidate, Scoring};
+use mirror::error::Error;
 use mirror::report::listed;
 use mirror::select::{select, ShardSpec, COMPLETION_INDEX_VAR};
 use mirror::task::{Split, Task};
@@ -83,11 +84,11 @@ pub fn test(args: TestArgs) -> Result<ExitCode> {
     if scored.is_err() {
         reporters.abandon();
     }
-    let report = scored.map_err(|err| match err.downcast::<GoldensNotCurrent>() {
-        Ok(stale) => {
+    let report = scored.map_err(|err| match err {
+        Error::Goldens(stale) => {
             anyhow!("goldens are not up to date; run `mirror record {}`:\n{}", args.task, listed(&stale.problems, "  "))
         }
-        Err(err) => err,
+        err => err.into(),
     })?;
     Ok(args.report.exit_code(&report))
 }

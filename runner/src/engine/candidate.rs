@@ -2,10 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-
 use crate::build::{build, build_cached, detect, Build, BuildOptions};
 use crate::cache::CacheDir;
+use crate::error::{Context, Result};
 use crate::sandbox::{Program, Sandbox};
 use crate::suite::Programs;
 use crate::task::Task;

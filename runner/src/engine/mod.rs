@@ -14,10 +14,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use anyhow::Result;
-
 pub use candidate::Candidate;
 
+use crate::error::Result;
 use crate::outcome::Outcome;
 use crate::report::events::{Event, Reporter};
 use crate::report::{CaseInfo, CaseReport, Report};

@@ -8,10 +8,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use anyhow::{anyhow, bail, Result};
 use base64::Engine as _;
 
 use super::gold::{File, FileFormat, Row, TestCase};
+use crate::error::{fail, Error, Result};
 use crate::task::{Case, CaseId, Golden, GoldenStatus, Split, Task};
 use crate::verdict::FilesRule;
 
@@ -33,7 +33,7 @@ pub fn export(task: &Task) -> Result<Exported> {
     for case in &cases {
         let golden = GoldenStatus::of(task, case)?
             .into_current(case)
-            .map_err(|problem| anyhow!("{problem}; run `mirror record {}`", task.name))?;
+            .map_err(|problem| Error::Import(format!("{problem}; run `mirror record {}`", task.name)))?;
         match row(task, case, &golden, &names) {
             Ok(row) => rows.push((case.mirrorcode.as_ref().and_then(|m| m.line), row)),
             Err(reason) => skipped.push((case.name(), reason)),
@@ -42,7 +42,7 @@ pub fn export(task: &Task) -> Result<Exported> {
     let mut seen = HashSet::new();
     for (_, row) in &rows {
         if !seen.insert(row.test_case.name.as_str()) {
-            bail!("two cases would share the row name {:?}", row.test_case.name);
+            fail!(Import, "two cases would share the row name {:?}", row.test_case.name);
         }
     }
     // Imported rows in their file's order, then the others in split and id order.

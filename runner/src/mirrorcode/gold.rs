@@ -15,8 +15,9 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use anyhow::{bail, Result};
 use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::error::{fail, Result};
 
 /// One row of a gold file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,10 +99,10 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<(usize, Row)>> {
         }
     }
     if !problems.is_empty() {
-        bail!("{}", crate::report::listed(&problems, ""));
+        fail!(Import, "{}", crate::report::listed(&problems, ""));
     }
     if rows.is_empty() {
-        bail!("{source} holds no rows");
+        fail!(Import, "{source} holds no rows");
     }
     Ok(rows)
 }
@@ -184,6 +185,7 @@ mod tests {
             "g.jsonl",
         )
         .unwrap_err();
-        assert!(format!("{err:#}").contains("g.jsonl line 2: unknown field `timeout`"), "{err:#}");
+        let err = err.chain().to_string();
+        assert!(err.contains("g.jsonl line 2: unknown field `timeout`"), "{err}");
     }
 }

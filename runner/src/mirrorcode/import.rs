@@ -12,10 +12,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 
 use super::gold::{self, FileFormat, Row};
+use crate::error::{fail, Context, Result};
 use crate::fidelity::{classify, Cause};
 use crate::report::{CaseInfo, CaseReport, Report};
 use crate::sandbox::Sandbox;
@@ -84,7 +84,7 @@ pub fn import(sandbox: &Sandbox, options: &Options) -> Result<Imported> {
     let file_name = options.gold.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(source.clone());
     let planned = plan(gold::parse(&text, &source)?, &source)?;
     if options.out.exists() {
-        bail!("{} exists; import writes a new task directory", options.out.display());
+        fail!(Import, "{} exists; import writes a new task directory", options.out.display());
     }
     let parent = match options.out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -132,11 +132,15 @@ pub fn import(sandbox: &Sandbox, options: &Options) -> Result<Imported> {
         for (case, outcome) in cases.iter().zip(&outcomes) {
             match Golden::from_outcome(case, outcome.clone()) {
                 Ok(golden) => recorded.push(golden),
-                Err(err) => refused.push(format!("{err:#}")),
+                Err(err) => refused.push(err.chain().to_string()),
             }
         }
         if !refused.is_empty() {
-            bail!("--record: no golden can be recorded for every case:\n{}", crate::report::listed(&refused, ""));
+            fail!(
+                Import,
+                "--record: no golden can be recorded for every case:\n{}",
+                crate::report::listed(&refused, "")
+            );
         }
         recorded
     } else {
@@ -146,7 +150,7 @@ pub fn import(sandbox: &Sandbox, options: &Options) -> Result<Imported> {
     let costliest = cases
         .iter()
         .zip(&outcomes)
-        .filter(|(_, outcome)| matches!(outcome.termination, crate::outcome::Termination::Exited(_)))
+        .filter(|(_, outcome)| outcome.termination.exit_status().is_some())
         .max_by_key(|(case, outcome)| (outcome.fuel, std::cmp::Reverse(case.name())))
         .map(|(case, outcome)| (case.name(), outcome.fuel));
     let budget = match options.fuel {
@@ -225,7 +229,7 @@ fn plan(rows: Vec<(usize, Row)>, source: &str) -> Result<Vec<Planned>> {
         }
     }
     if !problems.is_empty() {
-        bail!("nothing imported:\n{}", crate::report::listed(&problems, ""));
+        fail!(Import, "nothing imported:\n{}", crate::report::listed(&problems, ""));
     }
     let ids = case_ids(rows.iter().map(|(_, row)| row.test_case.name.as_str()));
     let id_of: HashMap<&str, &String> = rows.iter().map(|(_, row)| row.test_case.name.as_str()).zip(&ids).collect();

@@ -4,9 +4,8 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
-
 use super::protocol::{Reply, Request};
+use crate::error::{fail, Context, Result};
 
 /// The longest reply read: outputs and files at their largest default caps, in base64.
 const MAX_REPLY_BYTES: u64 = 256 << 20;
@@ -22,7 +21,7 @@ pub fn ask(socket: &Path, request: &Request) -> Result<Reply> {
     if line.pop() != Some(b'\n') {
         sent.with_context(reach)?;
         read.with_context(|| format!("the oracle at {} did not reply", socket.display()))?;
-        bail!("the oracle at {} closed the connection without a whole reply", socket.display());
+        fail!(Oracle, "the oracle at {} closed the connection without a whole reply", socket.display());
     }
     Reply::parse(&line).with_context(|| format!("the oracle at {}", socket.display()))
 }

@@ -25,9 +25,9 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::error::{fail, Context, Result};
 use crate::outcome::{Entry, FileChanges, Outcome};
 use crate::report::json::{BytesJson, TerminationJson};
 use crate::sandbox::Limits;
@@ -226,18 +226,18 @@ impl Request {
     pub fn parse(line: &[u8]) -> Result<Request> {
         let json: RequestJson = serde_json::from_slice(line).context("malformed request")?;
         if json.version != VERSION {
-            bail!("protocol version {} is not spoken here; this server speaks version {VERSION}", json.version);
+            fail!(Oracle, "protocol version {} is not spoken here; this server speaks version {VERSION}", json.version);
         }
         let op = match (json.op.as_str(), json.args, json.line) {
             ("exec", Some(args), None) => Op::Exec(args),
             ("exec", None, None) => Op::Exec(Vec::new()),
             ("sh", None, Some(line)) => Op::Sh(line),
             ("info", None, None) => Op::Info,
-            ("exec" | "sh" | "info", _, _) => bail!("`{}` takes {}", json.op, fields_of(&json.op)),
-            (other, _, _) => bail!("unknown op {other:?} (expected exec, sh or info)"),
+            ("exec" | "sh" | "info", _, _) => fail!(Oracle, "`{}` takes {}", json.op, fields_of(&json.op)),
+            (other, _, _) => fail!(Oracle, "unknown op {other:?} (expected exec, sh or info)"),
         };
         if op == Op::Info && (json.stdin.is_some() || !json.files.is_empty() || json.fixtures) {
-            bail!("`info` takes {}", fields_of("info"));
+            fail!(Oracle, "`info` takes {}", fields_of("info"));
         }
         let request = Request {
             task: json.task,
@@ -260,25 +260,25 @@ impl Request {
     fn check_caps(&self) -> Result<()> {
         match &self.op {
             Op::Exec(args) if args.len() > MAX_ARGS => {
-                bail!("{} arguments, more than the {MAX_ARGS} allowed", args.len())
+                fail!(Oracle, "{} arguments, more than the {MAX_ARGS} allowed", args.len())
             }
             Op::Exec(args) if args.iter().map(String::len).sum::<usize>() > MAX_COMMAND_BYTES => {
-                bail!("the arguments are longer than the {MAX_COMMAND_BYTES} bytes allowed")
+                fail!(Oracle, "the arguments are longer than the {MAX_COMMAND_BYTES} bytes allowed")
             }
             Op::Sh(line) if line.len() > MAX_COMMAND_BYTES => {
-                bail!("the command line is longer than the {MAX_COMMAND_BYTES} bytes allowed")
+                fail!(Oracle, "the command line is longer than the {MAX_COMMAND_BYTES} bytes allowed")
             }
             _ => {}
         }
         if self.stdin.len() > MAX_STDIN_BYTES {
-            bail!("stdin is {} bytes, more than the {MAX_STDIN_BYTES} allowed", self.stdin.len());
+            fail!(Oracle, "stdin is {} bytes, more than the {MAX_STDIN_BYTES} allowed", self.stdin.len());
         }
         if self.files.len() > MAX_FILES {
-            bail!("{} input files, more than the {MAX_FILES} allowed", self.files.len());
+            fail!(Oracle, "{} input files, more than the {MAX_FILES} allowed", self.files.len());
         }
         let file_bytes: usize = self.files.values().map(Vec::len).sum();
         if file_bytes > MAX_FILES_BYTES {
-            bail!("the input files hold {file_bytes} bytes, more than the {MAX_FILES_BYTES} allowed");
+            fail!(Oracle, "the input files hold {file_bytes} bytes, more than the {MAX_FILES_BYTES} allowed");
         }
         Ok(())
     }
@@ -323,13 +323,13 @@ impl Reply {
     pub fn parse(line: &[u8]) -> Result<Reply> {
         let json: ReplyJson = serde_json::from_slice(line).context("malformed reply")?;
         if json.version != VERSION {
-            bail!("the oracle speaks protocol version {}; this Mirror speaks version {VERSION}", json.version);
+            fail!(Oracle, "the oracle speaks protocol version {}; this Mirror speaks version {VERSION}", json.version);
         }
         match (json.ok, json.run, json.fuel, json.info, json.error) {
             (true, Some(run), Some(fuel), None, None) => Ok(Reply::Ran(run.outcome(fuel)?)),
             (true, None, None, Some(info), None) => Ok(Reply::Info(info)),
             (false, None, None, None, Some(error)) => Ok(Reply::Error(error)),
-            _ => bail!("malformed reply: `ok` with `run` and `fuel`, `ok` with `info`, or `error` alone"),
+            _ => fail!(Oracle, "malformed reply: `ok` with `run` and `fuel`, `ok` with `info`, or `error` alone"),
         }
     }
 }
@@ -374,7 +374,7 @@ mod tests {
             (r#"{"version":1,"op":"exec","task":"t","stdin":{"base64":"!!"}}"#, "stdin"),
             (r#"{"version":1,"op":"exec""#, "malformed request"),
         ] {
-            let err = format!("{:#}", Request::parse(line.as_bytes()).unwrap_err());
+            let err = Request::parse(line.as_bytes()).unwrap_err().chain().to_string();
             assert!(err.contains(expected), "{line}: {err}");
         }
     }
@@ -384,7 +384,7 @@ mod tests {
         let mut big = request(Op::Exec(vec![]));
         big.stdin = vec![b'x'; MAX_STDIN_BYTES + 1];
         let line = big.to_line();
-        let err = format!("{:#}", Request::parse(&line[..line.len() - 1]).unwrap_err());
+        let err = Request::parse(&line[..line.len() - 1]).unwrap_err().chain().to_string();
         assert!(err.contains("stdin is"), "{err}");
         let many = Request { op: Op::Exec(vec![String::new(); MAX_ARGS + 1]), ..request(Op::Info) };
         let line = many.to_line();
@@ -394,7 +394,7 @@ mod tests {
     #[test]
     fn replies_read_back_as_written() {
         let ran = Reply::Ran(Outcome {
-            termination: crate::outcome::Termination::Exited(3),
+            termination: crate::outcome::Termination::Exited(3).into(),
             stdout: b"out\n".to_vec(),
             stderr: vec![0xfe],
             files: Default::default(),

@@ -15,10 +15,9 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::{bail, Context, Result};
-
 use super::audit::{Audit, Entry};
 use super::protocol::{Info, Op, Reply, Request, MAX_REQUEST_BYTES};
+use crate::error::{fail, Context, Error, Result};
 use crate::files::{files_under, slash_path};
 use crate::outcome::Outcome;
 use crate::probe::Probe;
@@ -115,7 +114,7 @@ struct Shared<'s> {
 pub fn serve(sandbox: &Sandbox, tasks: &[Served<'_>], options: Options) -> Result<()> {
     let mut names = std::collections::HashSet::new();
     if let Some(twice) = tasks.iter().find(|served| !names.insert(&served.info.task)) {
-        bail!("task `{}` is given twice; requests name tasks, so each name is served once", twice.info.task);
+        fail!(Oracle, "task `{}` is given twice; requests name tasks, so each name is served once", twice.info.task);
     }
     let listener = bind(&options.socket, options.mode)?;
     let _socket = SocketGuard::register(&options.socket);
@@ -173,10 +172,10 @@ fn bind(path: &Path, mode: u32) -> Result<UnixListener> {
     match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_socket() => {
             if UnixStream::connect(path).is_ok() {
-                bail!("a server already listens on {}", path.display());
+                fail!(Oracle, "a server already listens on {}", path.display());
             }
         }
-        Ok(_) => bail!("{} exists and is not a socket; the oracle will not replace it", path.display()),
+        Ok(_) => fail!(Oracle, "{} exists and is not a socket; the oracle will not replace it", path.display()),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
         Err(err) => return Err(err).with_context(|| format!("cannot check {}", path.display())),
     }
@@ -233,7 +232,7 @@ fn work(sandbox: &Sandbox, queue: &Mutex<mpsc::Receiver<Job<'_>>>) {
         }));
         let result = result.unwrap_or_else(|_| {
             scratch = None;
-            Err(anyhow::anyhow!("the run panicked"))
+            Err(Error::Oracle("the run panicked".into()))
         });
         let _ = job.reply.send(result);
     }
@@ -276,7 +275,7 @@ fn converse<'s>(stream: UnixStream, number: u64, shared: &Shared<'s>, jobs: &mps
 fn answer<'s>(line: &[u8], shared: &Shared<'s>, jobs: &mpsc::Sender<Job<'s>>, entry: &mut Entry) -> Reply {
     let request = match Request::parse(line) {
         Ok(request) => request,
-        Err(err) => return refused(entry, format!("{err:#}")),
+        Err(err) => return refused(entry, err.chain().to_string()),
     };
     entry.request(&request);
     let Some(served) = shared.tasks.iter().find(|served| served.info.task == request.task) else {
@@ -295,7 +294,7 @@ fn answer<'s>(line: &[u8], shared: &Shared<'s>, jobs: &mpsc::Sender<Job<'s>>, en
     };
     let probe = match probe {
         Ok(probe) => probe,
-        Err(err) => return refused(entry, format!("{err:#}")),
+        Err(err) => return refused(entry, err.chain().to_string()),
     };
     let (reply, outcome) = mpsc::channel();
     if jobs.send(Job { served, probe, reply }).is_err() {
@@ -308,7 +307,7 @@ fn answer<'s>(line: &[u8], shared: &Shared<'s>, jobs: &mpsc::Sender<Job<'s>>, en
         }
         // The host's failure: its message may name host paths, so it stays in the log.
         Ok(Err(err)) => {
-            entry.error(format!("{err:#}"));
+            entry.error(err.chain().to_string());
             Reply::Error("the server could not run the request (see its audit log)".into())
         }
         Err(_) => refused(entry, "the server is stopping".into()),

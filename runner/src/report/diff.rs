@@ -6,7 +6,7 @@ use similar::TextDiff;
 
 use super::kept::{Excerpt, KeptEntry};
 use super::{CaseReport, Outputs};
-use crate::outcome::Termination;
+use crate::outcome::Ending;
 use crate::verdict::{decoded, Aspect, Decode, Rules, Verdict};
 
 /// Lines of context around each change.
@@ -75,9 +75,9 @@ fn explain_aspect(outputs: &Outputs, aspect: Aspect, rules: &Rules, out: &mut St
         Aspect::Stdout => out.push_str(&stream("stdout", &expected.stdout, &actual.stdout)),
         Aspect::Stderr => out.push_str(&stream("stderr", &expected.stderr, &actual.stderr)),
         Aspect::Status => {
-            let status = |termination: &Termination| match termination {
-                Termination::Exited(status) => status.to_string(),
-                other => other.describe(),
+            let status = |termination: &Ending| match termination.exit_status() {
+                Some(status) => status.to_string(),
+                None => termination.describe(),
             };
             let modulo = if rules.status == crate::verdict::StatusRule::Mod256 { " (compared mod 256)" } else { "" };
             let _ = writeln!(

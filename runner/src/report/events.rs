@@ -13,12 +13,11 @@
 use std::io::Write;
 use std::time::Duration;
 
-use anyhow::Result;
 use serde::Serialize;
 
 use super::json::{case_json, CaseJson, TotalsJson};
 use super::{CaseReport, Report};
-use crate::error::HostError;
+use crate::error::{HostError, Result};
 
 /// What happened in a scored run.
 #[derive(Clone, Copy, Debug)]

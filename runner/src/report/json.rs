@@ -7,13 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context, Result};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
 use super::kept::{Excerpt, KeptEntry, KeptRun};
 use super::{CaseInfo, CaseReport, Report, Totals};
-use crate::outcome::{Stream, Termination};
+use crate::error::{fail, Context, Result};
+use crate::outcome::{Ending, Stream, Termination};
 use crate::sandbox::TrapCode;
 use crate::task::{CaseId, Split};
 use crate::verdict::{Aspect, Judgement, Rules, Tolerated, Verdict};
@@ -220,7 +220,8 @@ pub fn from_json(text: &str, source: &str) -> Result<Report> {
     let header: HeaderJson =
         serde_json::from_str(text).with_context(|| format!("{source} is not a Mirror JSON report"))?;
     if header.format != FORMAT || header.version != VERSION {
-        bail!(
+        fail!(
+            Report,
             "{source} is a {} report version {}; this Mirror reads {FORMAT} version {VERSION} only (run the shards again with this Mirror)",
             header.format,
             header.version
@@ -242,7 +243,7 @@ pub fn from_json(text: &str, source: &str) -> Result<Report> {
         cases,
     };
     if report.digest() != json.digest {
-        bail!("{source}: its digest does not match its cases (was it edited?)");
+        fail!(Report, "{source}: its digest does not match its cases (was it edited?)");
     }
     Ok(report)
 }
@@ -260,7 +261,7 @@ impl From<Totals> for TotalsJson {
 
 pub(crate) fn case_json(case: &CaseReport) -> Result<CaseJson> {
     let Some(outputs) = &case.outputs else {
-        bail!("case {}: its outputs were not kept for the report", case.name());
+        fail!(Report, "case {}: its outputs were not kept for the report", case.name());
     };
     Ok(CaseJson {
         id: case.id.clone(),
@@ -289,8 +290,8 @@ fn case_report(json: CaseJson) -> Result<CaseReport> {
         // A passing case's expected outputs are its actual ones.
         None => actual.clone(),
     };
-    if !matches!(expected.termination, Termination::Exited(_)) {
-        bail!("{name}: the expected outcome of a case is always an exit");
+    if expected.termination.exit_status().is_none() {
+        fail!(Report, "{name}: the expected outcome of a case is always an exit");
     }
     let verdict = match crate::verdict::by_termination(&actual.termination) {
         Err(limit) => limit,
@@ -298,11 +299,11 @@ fn case_report(json: CaseJson) -> Result<CaseReport> {
         Ok(_) => Verdict::WrongOutput(json.differs),
     };
     if verdict.name() != json.verdict {
-        bail!("{name}: the verdict says {}, but its outputs give {}", json.verdict, verdict.name());
+        fail!(Report, "{name}: the verdict says {}, but its outputs give {}", json.verdict, verdict.name());
     }
     if let Verdict::WrongOutput(aspects) = &verdict {
         if let Some(same) = aspects.iter().find(|aspect| same_aspect(&expected, &actual, **aspect)) {
-            bail!("{name}: it lists {} as differing, but expected and actual agree", same.name());
+            fail!(Report, "{name}: it lists {} as differing, but expected and actual agree", same.name());
         }
     }
     let info = CaseInfo { id: json.id, split: json.split, file: json.file, cmd: json.cmd, duals: json.duals };
@@ -342,7 +343,7 @@ fn run_json(run: &KeptRun) -> RunJson {
 }
 
 fn kept_run(json: RunJson) -> Result<KeptRun> {
-    let termination = Termination::from(json.termination);
+    let termination = Ending::from(json.termination);
     let mut files = BTreeMap::new();
     for (name, entry) in json.files {
         let entry = match entry {
@@ -380,7 +381,7 @@ impl ExcerptJson {
             (None, Some(base64)) => {
                 base64::engine::general_purpose::STANDARD.decode(base64).context("invalid base64 in the report")?
             }
-            _ => bail!("expected one of `text` and `base64`"),
+            _ => fail!(Report, "expected one of `text` and `base64`"),
         };
         let mut sha256 = [0u8; 32];
         let valid_hex = self.sha256.len() == 64
@@ -388,20 +389,21 @@ impl ExcerptJson {
             && (0..32)
                 .all(|i| u8::from_str_radix(&self.sha256[2 * i..2 * i + 2], 16).map(|byte| sha256[i] = byte).is_ok());
         if !valid_hex {
-            bail!("sha256 {:?} is not 64 hex digits", self.sha256);
+            fail!(Report, "sha256 {:?} is not 64 hex digits", self.sha256);
         }
         let excerpt = Excerpt { head, len: self.length, sha256 };
         if excerpt.head.len() as u64 > excerpt.len
             || (excerpt.is_whole() && Excerpt::of(&excerpt.head, usize::MAX).sha256 != excerpt.sha256)
         {
-            bail!("its bytes do not match its length and sha256");
+            fail!(Report, "its bytes do not match its length and sha256");
         }
         Ok(excerpt)
     }
 }
 
-impl From<&Termination> for TerminationJson {
-    fn from(termination: &Termination) -> Self {
+impl From<&Ending> for TerminationJson {
+    fn from(ending: &Ending) -> Self {
+        let Ending::Ran(termination) = ending else { return TerminationJson::NotBuilt };
         match termination.clone() {
             Termination::Exited(status) => TerminationJson::Exit { status },
             Termination::Trapped { code, message } => TerminationJson::Trap { code, message },
@@ -410,22 +412,21 @@ impl From<&Termination> for TerminationJson {
             Termination::OutputExceeded(stream) => TerminationJson::OutputLimit { stream },
             Termination::FilesExceeded => TerminationJson::FileLimit,
             Termination::WallClockExceeded => TerminationJson::WallClock,
-            Termination::NotBuilt => TerminationJson::NotBuilt,
         }
     }
 }
 
-impl From<TerminationJson> for Termination {
+impl From<TerminationJson> for Ending {
     fn from(json: TerminationJson) -> Self {
         match json {
-            TerminationJson::Exit { status } => Termination::Exited(status),
-            TerminationJson::Trap { code, message } => Termination::Trapped { code, message },
-            TerminationJson::OutOfFuel => Termination::FuelExhausted,
-            TerminationJson::MemoryLimit { message } => Termination::MemoryExhausted(message),
-            TerminationJson::OutputLimit { stream } => Termination::OutputExceeded(stream),
-            TerminationJson::FileLimit => Termination::FilesExceeded,
-            TerminationJson::WallClock => Termination::WallClockExceeded,
-            TerminationJson::NotBuilt => Termination::NotBuilt,
+            TerminationJson::Exit { status } => Ending::Ran(Termination::Exited(status)),
+            TerminationJson::Trap { code, message } => Ending::Ran(Termination::Trapped { code, message }),
+            TerminationJson::OutOfFuel => Ending::Ran(Termination::FuelExhausted),
+            TerminationJson::MemoryLimit { message } => Ending::Ran(Termination::MemoryExhausted(message)),
+            TerminationJson::OutputLimit { stream } => Ending::Ran(Termination::OutputExceeded(stream)),
+            TerminationJson::FileLimit => Ending::Ran(Termination::FilesExceeded),
+            TerminationJson::WallClock => Ending::Ran(Termination::WallClockExceeded),
+            TerminationJson::NotBuilt => Ending::NotBuilt,
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::outcome::{Entry, FileChanges, Termination};
+use crate::outcome::{Ending, Entry, FileChanges};
 
 /// The most bytes kept of one stream or file.
 pub const HEAD_BYTES: usize = 64 << 10;
@@ -66,7 +66,7 @@ pub enum KeptEntry {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KeptRun {
     /// How the run ended.
-    pub termination: Termination,
+    pub termination: Ending,
     /// What is kept of stdout.
     pub stdout: Excerpt,
     /// What is kept of stderr.
@@ -79,7 +79,7 @@ pub struct KeptRun {
 
 impl KeptRun {
     /// What a report keeps of a run that ended with `termination`.
-    pub fn of(termination: Termination, stdout: &[u8], stderr: &[u8], changes: &FileChanges) -> KeptRun {
+    pub fn of(termination: Ending, stdout: &[u8], stderr: &[u8], changes: &FileChanges) -> KeptRun {
         let mut budget = FILE_HEADS_BYTES;
         let files = changes
             .written

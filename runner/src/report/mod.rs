@@ -10,7 +10,7 @@ pub mod kept;
 pub mod terminal;
 
 use crate::digest::Fields;
-use crate::outcome::{Outcome, Termination};
+use crate::outcome::{Ending, Outcome, Termination};
 use crate::select::Shard;
 use crate::task::{CaseId, Golden, Split};
 use crate::verdict::{Judgement, Rules, Tolerated, Verdict};
@@ -98,7 +98,12 @@ impl CaseReport {
         let actual = KeptRun::of(actual.termination, &actual.stdout, &actual.stderr, &actual.files);
         let keep = keep_outputs || !judged.verdict.passed();
         let expected = keep.then(|| {
-            KeptRun::of(Termination::Exited(expected.status), &expected.stdout, &expected.stderr, &expected.files)
+            KeptRun::of(
+                Ending::Ran(Termination::Exited(expected.status)),
+                &expected.stdout,
+                &expected.stderr,
+                &expected.files,
+            )
         });
         CaseReport::kept(info, judged, (fuel, reference_fuel), actual, expected)
     }
@@ -347,7 +352,7 @@ mod tests {
             origin: None,
         };
         let outcome = |stdout: &[u8]| Outcome {
-            termination: Termination::Exited(0),
+            termination: Ending::Ran(Termination::Exited(0)),
             stdout: stdout.to_vec(),
             stderr: Vec::new(),
             files: FileChanges::default(),

@@ -21,10 +21,10 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use cap_std::fs::{Dir, OpenOptions};
 
 use super::{Command, Connector, Fd, Pipeline, Redirect, Script};
+use crate::error::{Context, Error, Result};
 use crate::outcome::{Stream, Termination};
 use crate::sandbox::{portable_path, CaseFiles, Invocation, Limits, Program, RunOutput, Sandbox};
 
@@ -183,7 +183,7 @@ impl Line<'_> {
             .context
             .programs
             .resolve(command.program())
-            .with_context(|| format!("`{}` is not a program this line may run", command.program()))?;
+            .ok_or_else(|| Error::Usage(format!("`{}` is not a program this line may run", command.program())))?;
         let joined = out == err;
         let invocation = Invocation {
             args: &command.words,

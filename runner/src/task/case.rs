@@ -25,14 +25,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use super::check_relative;
 use super::content::Spec;
 use super::Task;
 use crate::digest::Fields;
-use crate::error::TaskError;
+use crate::error::{fail, Context, Result, TaskError};
 use crate::shell::{self, Script};
 
 /// Which set a case belongs to: visible to the people and agents writing a candidate, or
@@ -216,7 +215,8 @@ impl Case {
     fn resolve(id: String, split: Split, file: CaseToml, task: &Task) -> Result<Case> {
         let script = shell::parse(&file.cmd).with_context(|| format!("cmd {:?}", file.cmd))?;
         if let Some(name) = task.first_unrunnable(&script, super::Tools::Declared) {
-            bail!(
+            fail!(
+                Invalid,
                 "cmd runs `{name}`, which is neither the task's program `{}` nor one of its tools (task.toml: tools = {:?})",
                 task.program,
                 task.tools
@@ -242,11 +242,12 @@ impl Case {
         env.extend(file.env.iter().map(|(k, v)| (k.clone(), v.clone())));
         let env: Vec<(String, String)> = env.into_iter().collect();
         if let Some(dual) = file.duals.iter().find(|dual| !valid_id(dual) || **dual == id) {
-            bail!("duals: {dual:?} must be the id of another case");
+            fail!(Invalid, "duals: {dual:?} must be the id of another case");
         }
         if let Some(row) = &file.mirrorcode {
             if row.held_out() != (split == Split::Hidden) {
-                bail!(
+                fail!(
+                    Invalid,
                     "mirrorcode.labels {:?} make the case {}, but it lies in tests/{}/",
                     row.labels,
                     if row.held_out() { "hidden" } else { "visible" },
@@ -294,7 +295,9 @@ fn read_spec(spec: &Spec, task: &Task) -> Result<Vec<u8>> {
             check_relative(name)?;
             Ok(task.read_file(&task.fixtures_dir().join(name)).context("cannot read fixture")?)
         }
-        Spec::Symlink(_) | Spec::Directory => bail!("expected text, {{ base64 = ... }} or {{ fixture = ... }}"),
+        Spec::Symlink(_) | Spec::Directory => {
+            fail!(Invalid, "expected text, {{ base64 = ... }} or {{ fixture = ... }}")
+        }
     }
 }
 

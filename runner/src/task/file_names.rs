@@ -3,8 +3,7 @@
 
 use std::path::{Component, Path};
 
-use anyhow::{bail, Result};
-
+use crate::error::{fail, Result};
 use crate::sandbox::portable_path;
 
 /// Accepts only plain relative paths: no root, no `..`, no `.` components, no backslashes,
@@ -15,10 +14,10 @@ pub fn check_relative(name: &str) -> Result<()> {
         && Path::new(name).components().all(|c| matches!(c, Component::Normal(_)))
         && !name.split('/').any(|part| part.is_empty() || part == ".");
     if !plain {
-        bail!("file name {name:?} must be a relative path without `.`, `..` or empty parts");
+        fail!(Invalid, "file name {name:?} must be a relative path without `.`, `..` or empty parts");
     }
     if !portable_path(name) {
-        bail!("file name {name:?} cannot exist on every platform (no `< > : \" \\ | ? *`, control characters, trailing dots or spaces, or device names such as NUL)");
+        fail!(Invalid, "file name {name:?} cannot exist on every platform (no `< > : \" \\ | ? *`, control characters, trailing dots or spaces, or device names such as NUL)");
     }
     Ok(())
 }

@@ -30,15 +30,14 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 use super::case::{Case, CaseId};
 use super::check_relative;
 use super::content::{bytes_value, entry_value, key_value, Spec};
 use super::Task;
-use crate::error::TaskError;
-use crate::outcome::{Entry, FileChanges, Outcome, Termination};
+use crate::error::{fail, Context, Result, TaskError};
+use crate::outcome::{Entry, FileChanges, Outcome};
 
 /// The reference's behaviour on one case.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,8 +157,9 @@ impl Golden {
     /// The golden for `case` from the reference's run; refused unless the reference exited,
     /// since a golden that expects a trap or a limit would score timing, not behaviour.
     pub fn from_outcome(case: &Case, outcome: Outcome) -> Result<Golden> {
-        let Termination::Exited(status) = outcome.termination else {
-            bail!(
+        let Some(status) = outcome.termination.exit_status() else {
+            fail!(
+                Recording,
                 "the reference {} on case {}; a golden needs a program that exits (fix the case or raise the task's limits)",
                 outcome.termination.describe(),
                 case.name()
@@ -196,7 +196,7 @@ impl Golden {
     fn from_file(file: GoldenFile) -> Result<Golden> {
         let bytes = |spec: Spec, what: &str| match spec {
             Spec::Bytes(bytes) | Spec::Base64(bytes) => Ok(bytes),
-            _ => bail!("{what} must be text or {{ base64 = ... }}"),
+            _ => fail!(Invalid, "{what} must be text or {{ base64 = ... }}"),
         };
         // Names a program could have written or removed in its scratch directory, no others.
         for name in file.removed.iter().chain(file.files.keys()) {
@@ -208,7 +208,7 @@ impl Golden {
                 Spec::Bytes(bytes) | Spec::Base64(bytes) => Entry::File(bytes),
                 Spec::Symlink(target) => Entry::Symlink(target),
                 Spec::Directory => Entry::Directory,
-                Spec::Fixture(_) => bail!("file {name:?}: a golden holds contents, not fixture references"),
+                Spec::Fixture(_) => fail!(Invalid, "file {name:?}: a golden holds contents, not fixture references"),
             };
             files.written.insert(name, entry);
         }

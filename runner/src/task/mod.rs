@@ -33,7 +33,6 @@ mod golden;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
 pub use case::{held_out, valid_id, Case, CaseFile, CaseId, MirrorCodeRow, Split};
@@ -41,7 +40,7 @@ pub use content::{base64_value, bytes_value, key_value, string_value, Spec};
 pub use file_names::check_relative;
 pub use golden::{golden_file_name, golden_id, Golden, GoldenStatus, Origin};
 
-use crate::error::TaskError;
+use crate::error::{fail, Context, Error, Result, TaskError};
 use crate::files::ReadError;
 use crate::recipe::Recipe;
 use crate::sandbox::Limits;
@@ -54,10 +53,10 @@ pub fn check_duals(case: &Case, visible: &std::collections::HashSet<&str>) -> Re
         return Ok(());
     }
     if case.split == Split::Visible {
-        bail!("{}: duals are named by hidden cases, not visible ones", case.path.display());
+        fail!(Invalid, "{}: duals are named by hidden cases, not visible ones", case.path.display());
     }
     if let Some(dual) = case.duals.iter().find(|dual| !visible.contains(dual.as_str())) {
-        bail!("{}: its dual `{dual}` is not a visible case of the task", case.path.display());
+        fail!(Invalid, "{}: its dual `{dual}` is not a visible case of the task", case.path.display());
     }
     Ok(())
 }
@@ -66,10 +65,10 @@ pub fn check_duals(case: &Case, visible: &std::collections::HashSet<&str>) -> Re
 /// `=`, and no NUL byte anywhere.
 pub fn check_env(env: &BTreeMap<String, String>) -> Result<()> {
     if let Some(key) = env.keys().find(|key| key.is_empty() || key.contains('=') || key.contains('\0')) {
-        bail!("name {key:?} must be non-empty and without `=` or NUL");
+        fail!(Invalid, "name {key:?} must be non-empty and without `=` or NUL");
     }
     if let Some((key, _)) = env.iter().find(|(_, value)| value.contains('\0')) {
-        bail!("the value of {key} holds a NUL byte, which no program can receive");
+        fail!(Invalid, "the value of {key} holds a NUL byte, which no program can receive");
     }
     Ok(())
 }
@@ -118,7 +117,8 @@ impl Reference {
     pub fn module(&self) -> Result<&Path> {
         match &self.location {
             Location::Module(path) => Ok(path),
-            Location::Oracle(socket) => bail!(
+            Location::Oracle(socket) => fail!(
+                Usage,
                 "this task's reference runs behind the oracle at {}: only `mirror exec`, `mirror sh` and `mirror show` reach it",
                 socket.display()
             ),
@@ -259,23 +259,23 @@ impl Task {
 
     fn check(file: &TaskFile) -> Result<()> {
         if !valid_id(&file.name) {
-            bail!("name {:?} must be letters, digits, `-`, `_` and `.`", file.name);
+            fail!(Invalid, "name {:?} must be letters, digits, `-`, `_` and `.`", file.name);
         }
         if file.program.is_empty() || file.program.contains(|c: char| c.is_whitespace() || c == '/' || c == '\\') {
-            bail!("program {:?} must be one word, as command lines write it", file.program);
+            fail!(Invalid, "program {:?} must be one word, as command lines write it", file.program);
         }
         let sha = &file.reference.sha256;
         if sha.len() != 64 || !sha.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
-            bail!("reference.sha256 {sha:?} must be 64 lowercase hex digits");
+            fail!(Invalid, "reference.sha256 {sha:?} must be 64 lowercase hex digits");
         }
         if let Some(tool) = file.tools.iter().find(|tool| !crate::tools::is_tool(tool)) {
-            bail!("tools: `{tool}` is not a guest tool Mirror has (see `mirror tools`)");
+            fail!(Invalid, "tools: `{tool}` is not a guest tool Mirror has (see `mirror tools`)");
         }
         if file.tools.contains(&file.program) {
-            bail!("tools: `{}` is the task's program; a name is one or the other", file.program);
+            fail!(Invalid, "tools: `{}` is the task's program; a name is one or the other", file.program);
         }
         if file.limits.wall_seconds == 0 {
-            bail!("limits.wall_seconds must be at least 1: a backstop of 0 seconds stops every run");
+            fail!(Invalid, "limits.wall_seconds must be at least 1: a backstop of 0 seconds stops every run");
         }
         check_env(&file.env).context("env")?;
         Ok(())
@@ -321,7 +321,7 @@ impl Task {
             for entry in entries {
                 let path = entry.with_context(|| format!("cannot list {}", dir.display()))?.path();
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-                    bail!("{}: a file name in a split must be UTF-8 (a case id and `.toml`)", path.display());
+                    fail!(Invalid, "{}: a file name in a split must be UTF-8 (a case id and `.toml`)", path.display());
                 };
                 if golden_id(name).is_some() {
                     continue;
@@ -332,7 +332,8 @@ impl Task {
         }
         files.sort_by(|a, b| a.order().cmp(&b.order()));
         if let Some(bad) = files.iter().find(|file| !valid_id(&file.id)) {
-            bail!(
+            fail!(
+                Invalid,
                 "{}: a case file name must be an id (letters, digits, `-`, `_`, `.`) and `.toml`",
                 bad.path.display()
             );
@@ -340,7 +341,13 @@ impl Task {
         let mut seen = std::collections::HashMap::new();
         for file in &files {
             if let Some(other) = seen.insert(file.id.as_str(), file) {
-                bail!("case id `{}` is used twice: {} and {}", file.id, other.path.display(), file.path.display());
+                fail!(
+                    Invalid,
+                    "case id `{}` is used twice: {} and {}",
+                    file.id,
+                    other.path.display(),
+                    file.path.display()
+                );
             }
         }
         Ok(files)
@@ -368,7 +375,7 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T
                 None => line.to_string(),
             })
             .collect();
-        anyhow::anyhow!(lines.join("\n"))
+        Error::Syntax(lines.join("\n"))
     })
 }
 
@@ -379,11 +386,11 @@ pub fn tasks_dir() -> Result<PathBuf> {
         return Ok(PathBuf::from(dir));
     }
     let cwd = std::env::current_dir().context("cannot read the working directory")?;
-    cwd.ancestors().map(|dir| dir.join(TASKS_DIR)).find(|dir| dir.is_dir()).with_context(|| {
-        format!(
+    cwd.ancestors().map(|dir| dir.join(TASKS_DIR)).find(|dir| dir.is_dir()).ok_or_else(|| {
+        Error::Usage(format!(
             "no {TASKS_DIR}/ directory here or above {}; set MIRROR_TASKS_DIR or name a task directory",
             cwd.display()
-        )
+        ))
     })
 }
 
