@@ -29,17 +29,18 @@ pub unsafe trait CompiledModules: Send + Sync {
 /// no munmap and TLB flush across cores.
 const KEEP_RESIDENT_BYTES: usize = 2 << 20;
 
-/// Builds the engine: deterministic relaxed SIMD, no threads, fuel metering (which
-/// also paces the wall-clock backstop, see `backstop`), and a pooling allocator with `slots`
-/// instances and their stacks. NaNs are canonicalized by rewriting each module before it is
-/// compiled (see `canonicalize`), not by Cranelift after every float operation.
+/// Builds the engine: deterministic relaxed SIMD, no threads, and a pooling allocator with
+/// `slots` instances and their stacks. NaNs are canonicalized and fuel is metered by
+/// rewriting each module before it is compiled (see `canonicalize` and `metering`), not by
+/// Cranelift after every float operation nor by Wasmtime's fuel.
 pub fn build_engine(slots: u32) -> Result<Engine, HostError> {
     let mut pool = PoolingAllocationConfig::new();
+    // Each instance has the guest's memory and the metering pass's control page.
     pool.total_core_instances(slots)
-        .total_memories(slots)
+        .total_memories(slots * 2)
         .total_tables(slots)
         .total_stacks(slots)
-        .max_memories_per_module(1)
+        .max_memories_per_module(2)
         .max_tables_per_module(4)
         .table_elements(1 << 20)
         .max_core_instance_size(16 << 20)
@@ -51,7 +52,6 @@ pub fn build_engine(slots: u32) -> Result<Engine, HostError> {
         .table_keep_resident(64 << 10);
     let mut config = Config::new();
     config
-        .consume_fuel(true)
         .cranelift_nan_canonicalization(false)
         .relaxed_simd_deterministic(true)
         .wasm_features(WasmFeatures::THREADS | WasmFeatures::SHARED_EVERYTHING_THREADS, false)
@@ -63,7 +63,7 @@ pub fn build_engine(slots: u32) -> Result<Engine, HostError> {
 /// Compiles `bytes`, or loads the artifact an earlier run left in `cache`.
 ///
 /// Artifacts are named by the module's SHA-256, the engine's compatibility hash (Wasmtime
-/// version, settings, features) and the NaN pass's version, so a changed engine or pass never
+/// version, settings, features) and the passes' versions, so a changed engine or pass never
 /// loads a stale artifact.
 pub fn compile_cached(
     engine: &Engine,
@@ -76,6 +76,7 @@ pub fn compile_cached(
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
     super::canonicalize::VERSION.hash(&mut hasher);
+    super::metering::VERSION.hash(&mut hasher);
     let name = format!("{sha256}-{:016x}.cwasm", hasher.finish());
     if let Some(file) = cache.load(&name) {
         // SAFETY: `CompiledModules` promises that the file holds what an earlier
@@ -93,7 +94,7 @@ pub fn compile_cached(
 }
 
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module, LoadError> {
-    let rewritten = super::canonicalize::canonicalize_nans(bytes)?;
+    let rewritten = super::metering::meter(&super::canonicalize::canonicalize_nans(bytes)?)?;
     Module::new(engine, &rewritten).map_err(|err| LoadError::Invalid(format!("{err:#}")))
 }
 

@@ -48,10 +48,12 @@ mod descriptors;
 mod determinism;
 mod engine;
 mod error;
+mod fuel;
 mod guest;
 mod hostcalls;
 mod layout;
 mod limits;
+pub mod metering;
 mod outcome;
 mod scratch;
 mod tree;
@@ -64,7 +66,6 @@ use wasmtime::{Engine, InstancePre, Linker, Module, Store, Trap};
 use wasmtime_wasi::p2::pipe::{MemoryInputPipe, MemoryOutputPipe};
 use wasmtime_wasi::{FsPerms, WasiCtxBuilder};
 
-pub use backstop::FUEL_SLICE;
 pub use budget::MAX_OPEN_DESCRIPTORS;
 pub use case::CaseFiles;
 pub use determinism::WALL_CLOCK_SECONDS;
@@ -78,6 +79,7 @@ use budget::{LimitExceeded, OpenDescriptors};
 use determinism::{FixedWallClock, SeededRandom, VirtualClock, INSECURE_RANDOM_SEED};
 use guest::{GuestState, MemoryBudget, OutputPipes, ResourceExhausted};
 use hostcalls::GuestExit;
+use fuel::Meter;
 
 /// The largest module Mirror compiles: far above real programs (the guest tools are
 /// 10 MiB), low enough that a hostile file cannot exhaust the host compiling it.
@@ -225,22 +227,40 @@ impl Sandbox {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.memory);
-        store.set_fuel(limits.fuel).map_err(HostError::runtime)?;
-        store.fuel_async_yield_interval(Some(backstop::FUEL_SLICE)).map_err(HostError::runtime)?;
 
         let deadline = backstop::deadline(limits.wall_seconds);
         let stop_host_calls = backstop::stop_host_calls_after(deadline);
         store.call_hook(move |_, hook| stop_host_calls(hook));
-        let result = backstop::run_until(deadline, async {
-            let instance = program.pre.instantiate_async(&mut store).await?;
-            let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
-            start.call_async(&mut store, ()).await
-        });
-        let fuel_used = limits.fuel - store.get_fuel().unwrap_or(0);
+        let budget = i64::try_from(limits.fuel).unwrap_or(i64::MAX);
+        let (result, meter) = backstop::block_on(async {
+            let instance = match program.pre.instantiate_async(&mut store).await {
+                Ok(instance) => instance,
+                Err(err) => return Ok((Err(err), None)),
+            };
+            let meter = Meter::start(&instance, &mut store, budget)?;
+            let watch = deadline.map(|deadline| backstop::Watch::start(deadline, meter.floor(&mut store)));
+            let result = async {
+                if let Some(start) = instance.get_func(&mut store, metering::START_EXPORT) {
+                    start.typed::<(), ()>(&store)?.call_async(&mut store, ()).await?;
+                }
+                let start = instance.get_typed_func::<(), ()>(&mut store, "_start")?;
+                start.call_async(&mut store, ()).await
+            }
+            .await;
+            let late = watch.is_some_and(backstop::Watch::finish);
+            Ok::<_, HostError>((result, Some((meter.read(&mut store), late))))
+        })?;
         *files = store.into_data().case;
-        let mut termination = match result {
-            Some(result) => classify(result)?,
-            None => Termination::WallClockExceeded,
+        let (fuel_used, mut termination) = match meter {
+            Some((reading, late)) => {
+                let used = budget.saturating_sub(reading.left.max(0)) as u64;
+                match (reading.stopped, late) {
+                    (true, true) => (used, Termination::WallClockExceeded),
+                    (true, false) => (used, Termination::FuelExhausted),
+                    (false, _) => (used, classify(result)?),
+                }
+            }
+            None => (0, classify(result)?),
         };
         let stdout = capped(stdout, limits.stdout_bytes, Stream::Stdout, &mut termination);
         let stderr = if invocation.stderr_joins_stdout {
@@ -295,7 +315,6 @@ fn classify(result: wasmtime::Result<()>) -> Result<Termination, HostError> {
         });
     }
     Ok(match err.downcast_ref::<Trap>() {
-        Some(Trap::OutOfFuel) => Termination::FuelExhausted,
         Some(Trap::Interrupt) => Termination::WallClockExceeded,
         Some(trap) => Termination::Trapped { code: TrapCode::of(*trap), message: trap.to_string() },
         None => Termination::Trapped { code: TrapCode::HostCall, message: err.root_cause().to_string() },

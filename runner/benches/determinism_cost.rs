@@ -1,17 +1,14 @@
 //! What determinism costs: a guest under Wasmtime with and without NaN canonicalization (by
 //! Cranelift after every float operation, or by Mirror's pass where NaNs leave arithmetic)
-//! and fuel metering, and with epoch interruption, the wall-clock backstop Mirror replaced
-//! with fuel slices (see `runner/sandbox/src/backstop.rs`).
+//! and metering (Wasmtime's fuel, or Mirror's metering pass, which counts the same).
 //!
-//! `cargo bench --bench determinism_cost -- GUEST.wasm [ARGS...]`; bench/run passes the
-//! float-heavy n-body guest and jq's start-up. Prints times and ratios; asserts nothing.
+//! `cargo bench --bench determinism_cost -- GUEST.wasm|GUEST.wat [ARGS...]`; bench/run passes
+//! the float-heavy n-body guest and jq's start-up. Prints times and ratios; asserts nothing.
 //! `DETERMINISM_COST_ONLY=NAME` runs one setting once, for counting instructions under
 //! `valgrind --tool=callgrind`; `DETERMINISM_COST_WRITE_PASS=FILE` also writes the module the
 //! NaN pass made, to read its machine code (`wasmtime compile`, then `objdump -d`).
 
 use std::time::{Duration, Instant};
-
-mod metering;
 
 use wasmtime::{Config, Engine, Linker, Module, Store, Val};
 use wasmtime_wasi::p1::WasiP1Ctx;
@@ -33,21 +30,20 @@ enum Nan {
 enum Fuel {
     Not,
     Wasmtime,
-    /// The metering pass in `metering.rs`.
+    /// The sandbox's metering pass.
     Pass,
 }
 
-/// One engine configuration: its name, NaN canonicalization, metering, epoch interruption.
-const SETTINGS: [(&str, Nan, Fuel, bool); 9] = [
-    ("neither", Nan::Not, Fuel::Not, false),
-    ("Cranelift NaN", Nan::Cranelift, Fuel::Not, false),
-    ("NaN pass", Nan::Pass, Fuel::Not, false),
-    ("fuel", Nan::Not, Fuel::Wasmtime, false),
-    ("metering pass", Nan::Not, Fuel::Pass, false),
-    ("Cranelift NaN + fuel", Nan::Cranelift, Fuel::Wasmtime, false),
-    ("NaN pass + fuel (Mirror)", Nan::Pass, Fuel::Wasmtime, false),
-    ("Mirror + epoch checks", Nan::Pass, Fuel::Wasmtime, true),
-    ("NaN pass + metering pass", Nan::Pass, Fuel::Pass, false),
+/// One engine configuration: its name, NaN canonicalization, metering.
+const SETTINGS: [(&str, Nan, Fuel); 8] = [
+    ("neither", Nan::Not, Fuel::Not),
+    ("Cranelift NaN", Nan::Cranelift, Fuel::Not),
+    ("NaN pass", Nan::Pass, Fuel::Not),
+    ("fuel", Nan::Not, Fuel::Wasmtime),
+    ("metering pass", Nan::Not, Fuel::Pass),
+    ("Cranelift NaN + fuel", Nan::Cranelift, Fuel::Wasmtime),
+    ("NaN pass + fuel", Nan::Pass, Fuel::Wasmtime),
+    ("both passes (Mirror)", Nan::Pass, Fuel::Pass),
 ];
 
 /// Time, stdout and (when metered) the fuel one run used.
@@ -61,10 +57,9 @@ fn run(engine: &Engine, module: &Module, argv: &[String], fuel: Fuel) -> (Durati
     if fuel == Fuel::Wasmtime {
         store.set_fuel(BUDGET).expect("fuel");
     }
-    store.set_epoch_deadline(u64::MAX / 2);
     let start = Instant::now();
     let instance = linker.instantiate(&mut store, module).expect("instantiate");
-    let counter = instance.get_global(&mut store, metering::FUEL_EXPORT);
+    let counter = instance.get_global(&mut store, mirror::sandbox::metering::COUNTER_EXPORT);
     if let Some(counter) = counter {
         counter.set(&mut store, Val::I64(BUDGET as i64)).expect("set the fuel counter");
     }
@@ -96,17 +91,16 @@ fn main() {
     let compiled: Vec<_> = SETTINGS
         .iter()
         .filter(|(name, ..)| only.as_ref().is_none_or(|only| only == name))
-        .map(|&(name, nan, fuel, epoch)| {
+        .map(|&(name, nan, fuel)| {
             let mut config = Config::new();
             config
                 .cranelift_nan_canonicalization(nan == Nan::Cranelift)
                 .relaxed_simd_deterministic(true)
-                .consume_fuel(fuel == Fuel::Wasmtime)
-                .epoch_interruption(epoch);
+                .consume_fuel(fuel == Fuel::Wasmtime);
             let engine = Engine::new(&config).expect("engine");
             let module = if nan == Nan::Pass { &rewritten } else { &bytes };
             let module = match fuel {
-                Fuel::Pass => Module::new(&engine, metering::meter(module).expect("the metering pass")),
+                Fuel::Pass => Module::new(&engine, mirror::sandbox::metering::meter(module).expect("the metering pass")),
                 _ => Module::new(&engine, module),
             }
             .expect("compile");
@@ -137,7 +131,7 @@ fn main() {
     let fuel_of = |wanted: &str| {
         compiled.iter().zip(&runs).find(|((name, ..), _)| *name == wanted).and_then(|(_, runs)| runs[0].2)
     };
-    for (wasmtime, pass) in [("fuel", "metering pass"), ("NaN pass + fuel (Mirror)", "NaN pass + metering pass")] {
+    for (wasmtime, pass) in [("fuel", "metering pass"), ("NaN pass + fuel", "both passes (Mirror)")] {
         if let (Some(counted), Some(metered)) = (fuel_of(wasmtime), fuel_of(pass)) {
             let verdict = if counted == metered { "the same" } else { "DIFFERENT" };
             println!("{:>26}  fuel under {wasmtime:?} and {pass:?}: {verdict}", "");
