@@ -7,15 +7,19 @@
 //! the soft `RLIMIT_NOFILE` is raised to the hard limit; a limit too low for the requested
 //! parallelism is refused up front, since running into it would fail cases at random.
 
+#[cfg(unix)]
 use super::budget::MAX_OPEN_DESCRIPTORS;
 use crate::HostError;
 
 /// Descriptors each parallel run needs besides its guest's.
+#[cfg(unix)]
 const PER_RUN: u64 = 64;
 /// Descriptors the runner keeps for itself.
+#[cfg(unix)]
 const RUNNER: u64 = 256;
 
 /// Descriptors `runs` parallel runs need in all.
+#[cfg(unix)]
 fn needed(runs: u64) -> u64 {
     runs.saturating_mul(MAX_OPEN_DESCRIPTORS as u64 + PER_RUN).saturating_add(RUNNER)
 }
@@ -53,7 +57,7 @@ pub fn reserve_for(_parallel_runs: usize) -> Result<(), HostError> {
     Ok(())
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests {
     use super::*;
 

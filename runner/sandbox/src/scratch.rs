@@ -38,13 +38,15 @@ pub fn remove_all_scratch_dirs() {
 /// Everything inside is reached relative to the directory, one name at a time, so a tree of
 /// any depth is read back and removed whatever the length of `TMPDIR`.
 pub struct Scratch {
-    dir: TempDir,
+    /// Declared before `dir`, so that it is closed before `dir` removes the directory: on
+    /// Windows a directory with an open handle cannot be removed.
     root: Dir,
+    dir: TempDir,
     inputs: BTreeMap<String, Vec<u8>>,
-    /// What the directory holds at its top level (name, and whether a directory), known
-    /// without listing it once [`Scratch::changes`] has read it back: `prepare` then removes
-    /// these rather than list the directory again.
-    known_top_level: Option<Vec<(OsString, bool)>>,
+    /// What the directory holds at its top level (name and type), known without listing it
+    /// once [`Scratch::changes`] has read it back: `prepare` then removes these rather than
+    /// list the directory again.
+    known_top_level: Option<Vec<(OsString, FileType)>>,
 }
 
 impl Scratch {
@@ -64,28 +66,14 @@ impl Scratch {
         };
         let root = Dir::open_ambient_dir(dir.path(), cap_std::ambient_authority())
             .at(|| format!("cannot open scratch directory {}", dir.path().display()))?;
-        let mut scratch = Scratch { dir, root, inputs: BTreeMap::new(), known_top_level: None };
+        let mut scratch = Scratch { root, dir, inputs: BTreeMap::new(), known_top_level: None };
         scratch.write_inputs(inputs)?;
         Ok(scratch)
     }
 
     /// Empties the directory and writes the next case's inputs.
     pub fn prepare(&mut self, inputs: &BTreeMap<String, Vec<u8>>) -> Result<()> {
-        let top_level = match self.known_top_level.take() {
-            Some(known) => known,
-            None => top_level(&self.root).at(|| "cannot list the scratch directory".into())?,
-        };
-        for (name, is_dir) in top_level {
-            // A symlink is not a directory here: removing it never touches its target.
-            let context = || format!("cannot empty the scratch directory of {}", name.to_string_lossy());
-            if is_dir {
-                let dir = self.root.open_dir(&name).at(context)?;
-                walk(&dir, &mut Remove)?;
-                self.root.remove_dir(&name).at(context)?;
-            } else {
-                self.root.remove_file(&name).at(context)?;
-            }
-        }
+        walk(&self.root, self.known_top_level.take(), &mut Remove)?;
         self.write_inputs(inputs)
     }
 
@@ -118,7 +106,7 @@ impl Scratch {
     /// of which no more than `cap` are read.
     pub fn changes(&mut self, cap: u64) -> Result<Option<FileChanges>> {
         let mut read_back = ReadBack { found: BTreeMap::new(), left: cap, too_large: false, top_level: Vec::new() };
-        match walk(&self.root, &mut read_back) {
+        match walk(&self.root, None, &mut read_back) {
             Ok(()) => {}
             Err(_) if read_back.too_large => return Ok(None),
             Err(err) => return Err(err),
@@ -148,16 +136,6 @@ impl Drop for Scratch {
     }
 }
 
-/// The entries of `dir` (name, and whether a directory; symlinks not followed).
-fn top_level(dir: &Dir) -> std::io::Result<Vec<(OsString, bool)>> {
-    let mut entries = Vec::new();
-    for entry in dir.entries()? {
-        let entry = entry?;
-        entries.push((entry.file_name(), entry.file_type()?.is_dir()));
-    }
-    Ok(entries)
-}
-
 /// Removes every entry it meets, each directory once emptied.
 struct Remove;
 
@@ -178,13 +156,13 @@ struct ReadBack {
     left: u64,
     /// Set when the files hold more than the cap; the walk then stops with an error.
     too_large: bool,
-    top_level: Vec<(OsString, bool)>,
+    top_level: Vec<(OsString, FileType)>,
 }
 
 impl ReadBack {
-    fn note_top_level(&mut self, name: &OsString, path: &str, is_dir: bool) {
+    fn note_top_level(&mut self, name: &OsString, path: &str, kind: FileType) {
         if !path.contains('/') {
-            self.top_level.push((name.clone(), is_dir));
+            self.top_level.push((name.clone(), kind));
         }
     }
 
@@ -218,7 +196,7 @@ impl ReadBack {
 
 impl Visit for ReadBack {
     fn entry(&mut self, dir: &Dir, name: &OsString, path: &str, kind: FileType) -> Result<()> {
-        self.note_top_level(name, path, false);
+        self.note_top_level(name, path, kind);
         let entry = if kind.is_symlink() {
             let target = dir.read_link_contents(name).at(|| format!("cannot read back symlink {path}"))?;
             Entry::Symlink(target.to_string_lossy().replace('\\', "/"))
@@ -233,7 +211,7 @@ impl Visit for ReadBack {
     }
 
     fn left_directory(&mut self, _parent: &Dir, name: &OsString, path: &str, was_empty: bool) -> Result<()> {
-        self.note_top_level(name, path, true);
+        self.note_top_level(name, path, FileType::dir());
         if was_empty {
             self.found.insert(path.to_string(), Entry::Directory);
         }
@@ -271,7 +249,7 @@ mod tests {
         let root = Dir::open_ambient_dir(dir, cap_std::ambient_authority()).unwrap();
         let mut read_back =
             ReadBack { found: BTreeMap::new(), left: u64::MAX, too_large: false, top_level: Vec::new() };
-        walk(&root, &mut read_back).unwrap();
+        walk(&root, None, &mut read_back).unwrap();
         read_back.found.into_keys().collect()
     }
 

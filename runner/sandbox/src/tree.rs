@@ -2,6 +2,10 @@
 //! style, through cap-std): no host path is ever longer than one name, so neither the tree's
 //! depth nor the length of `TMPDIR` can make a walk fail, and only a few directories are
 //! held open however deep the tree goes.
+//!
+//! The walk holds no handle to a directory once it has left it: cap-std opens directories
+//! without `FILE_SHARE_DELETE`, so on Windows a directory cannot be removed while any handle
+//! to it is open.
 
 use std::ffi::OsString;
 
@@ -21,7 +25,7 @@ pub trait Visit {
     fn entry(&mut self, dir: &Dir, name: &OsString, path: &str, kind: FileType) -> Result<()>;
 
     /// Every entry under the directory `name` in `parent` has been visited; `was_empty` when
-    /// it had none.
+    /// it had none. The walk holds no handle to the directory then, so it may be removed.
     fn left_directory(&mut self, parent: &Dir, name: &OsString, path: &str, was_empty: bool) -> Result<()>;
 }
 
@@ -36,9 +40,13 @@ struct Level {
 }
 
 /// Visits every entry under `root` (not `root` itself), each directory's entries before the
-/// directory is left.
-pub fn walk(root: &Dir, visit: &mut dyn Visit) -> Result<()> {
-    let (pending, _) = list(root, "", visit)?;
+/// directory is left. `listing`, when given, is what `root` holds (name and type, symlinks
+/// not followed), known without listing it again.
+pub fn walk(root: &Dir, listing: Option<Vec<(OsString, FileType)>>, visit: &mut dyn Visit) -> Result<()> {
+    let (pending, _) = match listing {
+        Some(entries) => visit_entries(root, "", entries, visit)?,
+        None => list(root, "", visit)?,
+    };
     let mut levels: Vec<Level> = Vec::new();
     let mut root_pending = pending;
     loop {
@@ -64,7 +72,8 @@ pub fn walk(root: &Dir, visit: &mut dyn Visit) -> Result<()> {
                 }
             }
             None => {
-                let Some(level) = levels.pop() else { return Ok(()) };
+                let Some(mut level) = levels.pop() else { return Ok(()) };
+                drop(level.dir.take());
                 let parent = open_level(root, &mut levels)?;
                 visit.left_directory(parent, &level.name, &level.path, level.was_empty)?;
             }
@@ -97,8 +106,7 @@ fn open_level<'a>(root: &'a Dir, levels: &'a mut [Level]) -> Result<&'a Dir> {
     Ok(levels[innermost].dir.as_ref().unwrap_or(root))
 }
 
-/// Visits the entries of `dir` that are not directories, in name order; its subdirectories
-/// (in reverse name order, to be popped in order) and whether it had no entries.
+/// Lists `dir` and visits its entries as [`visit_entries`] does.
 fn list(dir: &Dir, path: &str, visit: &mut dyn Visit) -> Result<(Vec<OsString>, bool)> {
     let context = || {
         if path.is_empty() {
@@ -112,6 +120,17 @@ fn list(dir: &Dir, path: &str, visit: &mut dyn Visit) -> Result<(Vec<OsString>, 
         let entry = entry.at(context)?;
         entries.push((entry.file_name(), entry.file_type().at(context)?));
     }
+    visit_entries(dir, path, entries, visit)
+}
+
+/// Visits `entries` of `dir` (at `path`) that are not directories, in name order; its
+/// subdirectories (in reverse name order, to be popped in order) and whether it had none.
+fn visit_entries(
+    dir: &Dir,
+    path: &str,
+    mut entries: Vec<(OsString, FileType)>,
+    visit: &mut dyn Visit,
+) -> Result<(Vec<OsString>, bool)> {
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let was_empty = entries.is_empty();
     let mut subdirs = Vec::new();
@@ -129,4 +148,55 @@ fn list(dir: &Dir, path: &str, visit: &mut dyn Visit) -> Result<(Vec<OsString>, 
     }
     subdirs.reverse();
     Ok((subdirs, was_empty))
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    /// Notes every directory the walk leaves, and those the process still held open then
+    /// (as Linux shows them in /proc/self/fd).
+    struct HeldWhenLeft {
+        root: PathBuf,
+        left: Vec<String>,
+        held: Vec<String>,
+    }
+
+    impl Visit for HeldWhenLeft {
+        fn entry(&mut self, _dir: &Dir, _name: &OsString, _path: &str, _kind: FileType) -> Result<()> {
+            Ok(())
+        }
+
+        fn left_directory(&mut self, _parent: &Dir, _name: &OsString, path: &str, _was_empty: bool) -> Result<()> {
+            if open_descriptors().contains(&self.root.join(path)) {
+                self.held.push(path.to_string());
+            }
+            self.left.push(path.to_string());
+            Ok(())
+        }
+    }
+
+    fn open_descriptors() -> Vec<PathBuf> {
+        let fds = std::fs::read_dir("/proc/self/fd").unwrap();
+        fds.filter_map(|fd| std::fs::read_link(fd.unwrap().path()).ok()).collect()
+    }
+
+    /// What Windows needs to remove a directory the walk has left: no handle to it.
+    #[test]
+    fn no_handle_to_a_directory_is_held_when_the_walk_leaves_it() {
+        let temp = tempfile::tempdir().unwrap();
+        let root_path = temp.path().canonicalize().unwrap();
+        // Deeper than the window, so that levels closed and opened again are left too.
+        let deep: Vec<String> = (0..OPEN_WINDOW + 4).map(|depth| format!("d{depth}")).collect();
+        std::fs::create_dir_all(root_path.join(deep.join("/"))).unwrap();
+        std::fs::create_dir_all(root_path.join("dir/sub")).unwrap();
+        std::fs::write(root_path.join("dir/sub/file"), "x").unwrap();
+        let root = Dir::open_ambient_dir(Path::new(&root_path), cap_std::ambient_authority()).unwrap();
+        let mut visit = HeldWhenLeft { root: root_path, left: Vec::new(), held: Vec::new() };
+        walk(&root, None, &mut visit).unwrap();
+        assert_eq!(visit.left.len(), deep.len() + 2, "{:?}", visit.left);
+        assert!(visit.held.is_empty(), "held open when left: {:?}", visit.held);
+    }
 }

@@ -104,14 +104,22 @@ fn ask_to_run(socket: &Path, request: Request) -> Result<ExitCode> {
 
 /// The oracle's reply to `request`; an error reply becomes an error.
 pub(super) fn ask_oracle(socket: &Path, request: &Request) -> Result<Reply> {
-    #[cfg(unix)]
-    let reply = mirror::oracle::client::ask(socket, request)?;
-    #[cfg(not(unix))]
-    let reply: Reply = bail!("the oracle at {} needs Unix domain sockets, which this platform lacks", socket.display());
-    match reply {
+    match send(socket, request)? {
         Reply::Error(error) => bail!("the oracle at {} refused the request: {error}", socket.display()),
         reply => Ok(reply),
     }
+}
+
+/// Sends `request` to the oracle at `socket` and returns its reply, whatever it is.
+#[cfg(unix)]
+fn send(socket: &Path, request: &Request) -> Result<Reply> {
+    Ok(mirror::oracle::client::ask(socket, request)?)
+}
+
+/// The oracle listens on a Unix domain socket, which this platform lacks.
+#[cfg(not(unix))]
+fn send(socket: &Path, _request: &Request) -> Result<Reply> {
+    bail!("the oracle at {} needs Unix domain sockets, which this platform lacks", socket.display())
 }
 
 impl ProbeInputs {
