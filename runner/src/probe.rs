@@ -17,7 +17,7 @@ use crate::task::{check_relative, Task, Tools};
 /// What a probe runs.
 #[derive(Clone, Debug)]
 pub enum Command {
-    /// The task's program with these arguments (argv[0], the program's name, excluded).
+    /// The task's program with these arguments (`argv[0]`, the program's name, excluded).
     Exec(Vec<String>),
     /// A command line of the portable shell, with the program and every guest tool.
     Sh(Script),

@@ -101,7 +101,7 @@ pub struct Program {
 
 /// One run's inputs.
 pub struct Invocation<'a> {
-    /// argv, including argv[0].
+    /// argv, including `argv[0]`.
     pub args: &'a [String],
     /// The whole environment the guest sees.
     pub env: &'a [(String, String)],

@@ -9,7 +9,7 @@
 //!
 //! A build runs code of the candidate's (`build.rs`, proc macros, Makefiles), so by default
 //! it runs [`Confinement::Confined`]: on a private copy of the source, in a bubblewrap
-//! sandbox that holds nothing of the host but the toolchain (see [`confine`]).
+//! sandbox that holds nothing of the host but the toolchain (see `confine`).
 
 mod confine;
 mod source;

@@ -4,7 +4,7 @@
 //! Every command that runs cases drives it: `mirror test` scores a candidate ([`score`]),
 //! `mirror record` runs the reference to write goldens, `mirror fidelity` runs a native build.
 //! What runs a case is a [`Runner`]; what a scored run shows or saves is a
-//! [`Reporter`](crate::report::events::Reporter), fed the run's
+//! [`Reporter`], fed the run's
 //! [events](crate::report::events::Event): the progress bar, the terminal view, the JSON,
 //! JUnit and JSON-lines reports and the GitHub annotations are all reporters.
 

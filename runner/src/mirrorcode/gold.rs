@@ -39,7 +39,7 @@ pub struct Row {
 pub struct TestCase {
     /// The case's name, unique within the file.
     pub name: String,
-    /// The program's arguments, without argv[0].
+    /// The program's arguments, without `argv[0]`.
     pub args: Vec<String>,
     /// Variables set over the scorer's own environment.
     #[serde(default, deserialize_with = "null_is_empty")]

@@ -50,7 +50,7 @@ pub const MAX_FILES_BYTES: usize = 8 << 20;
 /// What a request asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Op {
-    /// Run the program with these arguments (argv[0] excluded).
+    /// Run the program with these arguments (`argv[0]` excluded).
     Exec(Vec<String>),
     /// Run a command line of the portable shell.
     Sh(String),
