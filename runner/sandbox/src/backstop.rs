@@ -135,14 +135,21 @@ impl Watch {
         let mut runs = watchdog.runs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         runs.0 += 1;
         let id = runs.0;
+        // The watchdog sleeps until the nearest deadline; only a nearer one must wake it (runs
+        // start with deadlines later than those already watched, so a case costs no wake-up).
+        let nearer = runs.1.iter().filter(|run| !run.fired).all(|run| deadline < run.deadline);
         runs.1.push(Watched { id, deadline, floor, fired: false });
-        watchdog.changed.notify_one();
+        if nearer {
+            watchdog.changed.notify_one();
+        }
         Watch { id }
     }
 
     /// Stops watching; whether the deadline came first.
     pub fn finish(self) -> bool {
-        self.remove()
+        let fired = self.remove();
+        std::mem::forget(self);
+        fired
     }
 
     fn remove(&self) -> bool {
