@@ -570,6 +570,14 @@ mod tests {
     }
 
     #[test]
+    fn modules_with_64_bit_memories_or_tables_are_refused() {
+        for wat in [r#"(module (memory i64 1))"#, r#"(module (table i64 1 funcref))"#] {
+            let err = meter(&wat::parse_str(wat).unwrap()).unwrap_err().to_string();
+            assert!(err.contains("64-bit"), "{wat}: {err}");
+        }
+    }
+
+    #[test]
     fn modules_without_memories_globals_or_exports_get_them() {
         let bytes = wat::parse_str(r#"(module (func $f unreachable) (start $f))"#).unwrap();
         let metered = meter(&bytes).unwrap();
