@@ -77,9 +77,9 @@ pub use scratch::{portable_path, remove_all_scratch_dirs, Scratch};
 
 use budget::{LimitExceeded, OpenDescriptors};
 use determinism::{FixedWallClock, SeededRandom, VirtualClock, INSECURE_RANDOM_SEED};
+use fuel::Meter;
 use guest::{GuestState, MemoryBudget, OutputPipes, ResourceExhausted};
 use hostcalls::GuestExit;
-use fuel::Meter;
 
 /// The largest module Mirror compiles: far above real programs (the guest tools are
 /// 10 MiB), low enough that a hostile file cannot exhaust the host compiling it.

@@ -12,21 +12,28 @@
 //! as Wasmtime charges them. What instantiation evaluates is not guest code and is not
 //! counted (Wasmtime's fuel counts a unit for a passive element segment's expressions).
 //!
+//! The pass runs on the guest's module as it came, before the NaN pass (`canonicalize`), so
+//! fuel counts the guest's own operators: the code Mirror adds for determinism costs none.
+//!
 //! # Where it checks
 //!
-//! At each function entry and loop header, and before a bulk operation, as Wasmtime does
-//! (it skips a bulk operation of a small constant length): every endless run passes
-//! through one of them endlessly, so every run stops. The counter lives in a local (a
-//! register), written to an exported global before calls, returns and traps and read back
-//! after calls, since the callee counts too.
+//! Every endless run must pass a check endlessly, so that every run stops:
+//! - at each loop header, but for a loop whose iterations the code fixes and which is
+//!   charged for all of them before it starts (`counted`);
+//! - on entry to a function that could start a cycle of calls outside every loop (`entry`);
+//! - before a bulk operation, which is work like a loop.
+//!
+//! Where the checks are depends on the module alone, so a program stops at the same point on
+//! every machine. The counter lives in a local (a register), written to an exported global
+//! before calls, returns and traps and read back after calls, since the callee counts too.
 //!
 //! # Why a pass and not Wasmtime's fuel
 //!
 //! Wasmtime's check calls into the runtime when fuel runs out and then goes on, as refuelling
 //! may allow; every value live across a loop header is then live across a call, which on
 //! x86-64 clobbers every vector register, so float-heavy loops keep their values on the
-//! stack. Here running out ends the run, so nothing is live across the trap: n-body costs
-//! 1.27x instead of 1.75x, jq's start-up 1.20x instead of 1.44x (README, `bench/run`).
+//! stack. Here running out ends the run, so nothing is live across the trap; and the checks
+//! the pass can prove needless (above) are left out (README, `bench/run`).
 //!
 //! # The wall-clock backstop
 //!
@@ -42,13 +49,16 @@
 //! A start function would run at instantiation, before the host has set the counter, so the
 //! pass removes the start section and exports the function; the host calls it first.
 
+mod counted;
+mod entry;
+
 use wasm_encoder::{BlockType, ConstExpr, Encode, ExportKind, GlobalType, Instruction, MemArg, MemoryType, ValType};
 use wasmparser::{BinaryReader, FunctionBody, Operator, Parser, Payload, TypeRef};
 
 use crate::LoadError;
 
 /// Changes whenever the metered code may change: part of the compiled-module cache key.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// The exported i64 global holding the fuel left (at or below 0: ran out).
 pub const COUNTER_EXPORT: &str = "mirror:fuel";
@@ -68,8 +78,9 @@ pub const FLOOR_OFFSET: usize = 0;
 /// Where the stopped flag is in the control memory: 1 once a check stopped the guest.
 pub const STOPPED_OFFSET: usize = 8;
 
-/// The module with every function metered (see the module docs). `bytes` must be a valid
-/// module (the NaN pass has validated it).
+/// The module with every function metered (see the module docs). `bytes` should be a valid
+/// module: the sandbox validates it first, so that errors name the module's own faults; an
+/// invalid one gives an error or a module Wasmtime refuses, never a panic.
 pub fn meter(bytes: &[u8]) -> Result<Vec<u8>, LoadError> {
     meter_module(bytes).map_err(|err| LoadError::Invalid(format!("cannot meter the module: {err}")))
 }
@@ -87,71 +98,84 @@ struct Shape {
     start: Option<u32>,
 }
 
-fn read_shape(bytes: &[u8]) -> wasmparser::Result<Result<Shape, String>> {
-    let mut shape = Shape::default();
-    for payload in Parser::new(0).parse_all(bytes) {
-        match payload? {
-            Payload::TypeSection(reader) => {
-                for group in reader {
-                    for ty in group?.into_types() {
-                        let params = ty.unwrap_func().params().len();
-                        shape.params.push(params as u32);
-                    }
-                }
-            }
-            Payload::ImportSection(reader) => {
-                for import in reader.into_imports() {
-                    match import?.ty {
-                        TypeRef::Func(ty) => {
-                            shape.function_types.push(ty);
-                            shape.imported_functions += 1;
+impl Shape {
+    /// Reads the module's sections, refusing what the pass cannot meter.
+    fn read(bytes: &[u8]) -> Result<Shape, String> {
+        let mut shape = Shape::default();
+        for payload in Parser::new(0).parse_all(bytes) {
+            match payload.map_err(|err| err.to_string())? {
+                Payload::TypeSection(reader) => {
+                    for group in reader {
+                        for ty in group.map_err(|err| err.to_string())?.into_types() {
+                            let params = ty.unwrap_func().params().len();
+                            shape.params.push(params as u32);
                         }
-                        TypeRef::Global(_) => shape.globals += 1,
-                        TypeRef::Memory(memory) if memory.memory64 => return Ok(Err("64-bit memories".into())),
-                        TypeRef::Memory(_) => shape.memories += 1,
-                        TypeRef::Table(table) if table.table64 => return Ok(Err("64-bit tables".into())),
-                        _ => {}
                     }
                 }
-            }
-            Payload::FunctionSection(reader) => {
-                for ty in reader {
-                    shape.function_types.push(ty?);
-                }
-            }
-            Payload::TableSection(reader) => {
-                for table in reader {
-                    if table?.ty.table64 {
-                        return Ok(Err("64-bit tables".into()));
+                Payload::ImportSection(reader) => {
+                    for import in reader.into_imports() {
+                        match import.map_err(|err| err.to_string())?.ty {
+                            TypeRef::Func(ty) => {
+                                shape.function_types.push(ty);
+                                shape.imported_functions += 1;
+                            }
+                            TypeRef::Global(_) => shape.globals += 1,
+                            TypeRef::Memory(memory) if memory.memory64 => return Err("64-bit memories".into()),
+                            TypeRef::Memory(_) => shape.memories += 1,
+                            TypeRef::Table(table) if table.table64 => return Err("64-bit tables".into()),
+                            _ => {}
+                        }
                     }
                 }
-            }
-            Payload::MemorySection(reader) => {
-                for memory in reader {
-                    if memory?.memory64 {
-                        return Ok(Err("64-bit memories".into()));
-                    }
-                    shape.memories += 1;
-                }
-            }
-            Payload::GlobalSection(reader) => shape.globals += reader.count(),
-            Payload::StartSection { func, .. } => shape.start = Some(func),
-            Payload::ExportSection(reader) => {
-                for export in reader {
-                    let name = export?.name;
-                    if [COUNTER_EXPORT, CONTROL_EXPORT, START_EXPORT].contains(&name) {
-                        return Ok(Err(format!("it exports `{name}` itself")));
+                Payload::FunctionSection(reader) => {
+                    for ty in reader {
+                        shape.function_types.push(ty.map_err(|err| err.to_string())?);
                     }
                 }
+                Payload::TableSection(reader) => {
+                    for table in reader {
+                        if table.map_err(|err| err.to_string())?.ty.table64 {
+                            return Err("64-bit tables".into());
+                        }
+                    }
+                }
+                Payload::MemorySection(reader) => {
+                    for memory in reader {
+                        if memory.map_err(|err| err.to_string())?.memory64 {
+                            return Err("64-bit memories".into());
+                        }
+                        shape.memories += 1;
+                    }
+                }
+                Payload::GlobalSection(reader) => shape.globals += reader.count(),
+                Payload::StartSection { func, .. } => shape.start = Some(func),
+                Payload::ExportSection(reader) => {
+                    for export in reader {
+                        let name = export.map_err(|err| err.to_string())?.name;
+                        if [COUNTER_EXPORT, CONTROL_EXPORT, START_EXPORT].contains(&name) {
+                            return Err(format!("it exports `{name}` itself"));
+                        }
+                    }
+                }
+                _ => {}
             }
-            _ => {}
         }
+        Ok(shape)
     }
-    Ok(Ok(shape))
+
+    /// The number of parameters of `function`.
+    fn params_of(&self, function: usize) -> Result<u32, String> {
+        self.function_types
+            .get(function)
+            .and_then(|&ty| self.params.get(ty as usize))
+            .copied()
+            .ok_or_else(|| format!("function {function} has no type"))
+    }
 }
 
 fn meter_module(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let shape = read_shape(bytes).map_err(|err| err.to_string())??;
+    let shape = Shape::read(bytes)?;
+    let entry_checks = entry::entry_checks(bytes, shape.imported_functions)?;
     let pass = Pass { counter_global: shape.globals, control_memory: shape.memories };
     let mut memory_entry = Vec::new();
     MemoryType { minimum: 1, maximum: Some(1), memory64: false, shared: false, page_size_log2: None }
@@ -183,9 +207,11 @@ fn meter_module(bytes: &[u8]) -> Result<Vec<u8>, String> {
         let payload = payload.map_err(|err| err.to_string())?;
         if let Payload::CodeSectionEntry(body) = &payload {
             let function = shape.imported_functions + defined;
+            let entry_check = entry_checks.get(defined).copied().unwrap_or(true);
             defined += 1;
-            let params = shape.params[shape.function_types[function] as usize];
-            let metered = pass.function(bytes, body, params).map_err(|err| format!("function {function}: {err}"))?;
+            let metered = pass
+                .function(bytes, body, shape.params_of(function)?, entry_check)
+                .map_err(|err| format!("function {function}: {err}"))?;
             code.as_mut().ok_or("a function outside the code section")?.raw(&metered);
             continue;
         }
@@ -254,6 +280,80 @@ fn appended(data: &[u8], entries: &[u8], count: u32) -> Result<Vec<u8>, String> 
     Ok(out)
 }
 
+/// What an operator is to the pass.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Role {
+    /// Runs and goes on to the next operator.
+    Plain,
+    /// Opens a block that control falls into (`block`), charging nothing.
+    Block,
+    /// Ends a basic block (`loop`, `if`, `else`, `end`, a conditional branch).
+    Boundary,
+    /// Branches away for good (`br`, `br_table`).
+    Jump,
+    /// Calls a function and comes back.
+    Call,
+    /// Leaves the function (`return`, `unreachable`, tail calls, `throw`).
+    Leave,
+    /// A bulk operation, charged by its length as it runs.
+    Bulk,
+    /// Exception handling, which Mirror's engine does not run and the pass does not model.
+    Refused,
+}
+
+/// The role of `op`.
+fn role(op: &Operator<'_>) -> Role {
+    use Operator as O;
+    match op {
+        O::Block { .. } => Role::Block,
+        O::Loop { .. }
+        | O::If { .. }
+        | O::Else
+        | O::End
+        | O::BrIf { .. }
+        | O::BrOnNull { .. }
+        | O::BrOnNonNull { .. }
+        | O::BrOnCast { .. }
+        | O::BrOnCastFail { .. } => Role::Boundary,
+        O::Br { .. } | O::BrTable { .. } => Role::Jump,
+        O::Call { .. } | O::CallIndirect { .. } | O::CallRef { .. } => Role::Call,
+        O::Return
+        | O::Unreachable
+        | O::ReturnCall { .. }
+        | O::ReturnCallIndirect { .. }
+        | O::ReturnCallRef { .. }
+        | O::Throw { .. }
+        | O::ThrowRef => Role::Leave,
+        O::MemoryCopy { .. }
+        | O::MemoryFill { .. }
+        | O::MemoryInit { .. }
+        | O::TableCopy { .. }
+        | O::TableFill { .. }
+        | O::TableInit { .. }
+        | O::TableGrow { .. } => Role::Bulk,
+        O::Try { .. }
+        | O::TryTable { .. }
+        | O::Catch { .. }
+        | O::CatchAll
+        | O::Rethrow { .. }
+        | O::Delegate { .. }
+        | O::Resume { .. }
+        | O::ResumeThrow { .. }
+        | O::Suspend { .. }
+        | O::Switch { .. } => Role::Refused,
+        _ => Role::Plain,
+    }
+}
+
+/// Wasmtime's default cost of an operator.
+fn cost(op: &Operator<'_>) -> i64 {
+    use Operator as O;
+    match op {
+        O::Nop | O::Drop | O::Block { .. } | O::Loop { .. } | O::Unreachable | O::Return | O::Else | O::End => 0,
+        _ => 1,
+    }
+}
+
 /// The indices of what the pass adds to the module.
 struct Pass {
     counter_global: u32,
@@ -263,20 +363,28 @@ struct Pass {
 impl Pass {
     /// One function body, metered: its locals plus the pass's two, then its code with the
     /// charges and checks.
-    fn function(&self, module: &[u8], body: &FunctionBody<'_>, params: u32) -> wasmparser::Result<Vec<u8>> {
+    fn function(
+        &self,
+        module: &[u8],
+        body: &FunctionBody<'_>,
+        params: u32,
+        entry_check: bool,
+    ) -> Result<Vec<u8>, String> {
+        let wasm = |err: wasmparser::BinaryReaderError| err.to_string();
         // The function's own local declarations are kept as they are, with two more after.
-        let mut declarations = body.get_locals_reader()?;
+        let mut declarations = body.get_locals_reader().map_err(wasm)?;
         let groups = declarations.get_count();
         let first = declarations.original_position();
         let mut locals = params;
         for _ in 0..groups {
-            locals += declarations.read()?.0;
+            let count = declarations.read().map_err(wasm)?.0;
+            locals = locals.checked_add(count).ok_or("too many locals")?;
         }
         let mut out = Vec::new();
         (groups + 2).encode(&mut out);
         out.extend_from_slice(&module[first..declarations.original_position()]);
         // The counter, and a bulk operation's length while it is charged.
-        let code = Code { pass: self, counter: locals, length: locals + 1 };
+        let code = Code { pass: self, counter: locals, length: locals.checked_add(1).ok_or("too many locals")? };
         for ty in [ValType::I64, ValType::I32] {
             1u32.encode(&mut out);
             ty.encode(&mut out);
@@ -284,71 +392,82 @@ impl Pass {
 
         let mut pending = 1; // entering a function costs one unit, as in Wasmtime
         code.emit(&mut out, &code.reload());
-        code.charge(&mut out, &mut pending);
-        code.check(&mut out);
-        let mut reader = body.get_operators_reader()?;
+        if entry_check {
+            code.charge(&mut out, &mut pending);
+            code.check(&mut out);
+        }
+        let mut reader = body.get_operators_reader().map_err(wasm)?;
         // Code after a branch, `return` or `unreachable` runs never, up to the end of its
         // block: it is charged nothing, as Wasmtime compiles nothing there.
         let (mut reachable, mut dead_depth) = (true, 0u32);
         let mut depth = 0u32;
+        // A counter set to a constant by the last two operators: a counted loop may follow.
+        let (mut constant, mut counter) = (None, None);
         while !reader.eof() {
             let start = reader.original_position();
-            let op = reader.read()?;
+            let op = reader.read().map_err(wasm)?;
             let bytes = &module[start..reader.original_position()];
-            use Operator as O;
+            let role = role(&op);
+            if role == Role::Refused {
+                return Err(format!("it uses {op:?}: exception handling is not supported"));
+            }
             if !reachable {
                 match op {
-                    O::Block { .. } | O::Loop { .. } | O::If { .. } => dead_depth += 1,
-                    O::End | O::Else if dead_depth == 0 => reachable = true,
-                    O::End => dead_depth -= 1,
+                    Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => dead_depth += 1,
+                    Operator::End | Operator::Else if dead_depth == 0 => reachable = true,
+                    Operator::End => dead_depth -= 1,
                     _ => {}
                 }
             }
+            let counted = match (&op, counter) {
+                (Operator::Loop { blockty }, Some((local, start))) if reachable => {
+                    counted::counted(*blockty, &reader, local, start)
+                }
+                _ => None,
+            };
+            (constant, counter) = match op {
+                Operator::I32Const { value } => (Some(value), None),
+                Operator::LocalSet { local_index } => (None, constant.map(|value| (local_index, value))),
+                _ => (None, None),
+            };
+            if let Some(counted) = counted {
+                // The loop is charged in full and copied as it is, without a check.
+                pending += counted.units;
+                out.extend_from_slice(&module[start..counted.after.original_position()]);
+                reader = counted.after;
+                continue;
+            }
             if reachable {
                 pending += cost(&op);
-                match op {
-                    O::Unreachable
-                    | O::Return
-                    | O::Call { .. }
-                    | O::CallIndirect { .. }
-                    | O::ReturnCall { .. }
-                    | O::ReturnCallIndirect { .. } => {
+                match role {
+                    Role::Call | Role::Leave => {
                         code.charge(&mut out, &mut pending);
                         code.emit(&mut out, &code.flush());
                     }
-                    O::End if depth == 0 => {
+                    Role::Boundary if matches!(op, Operator::End) && depth == 0 => {
                         code.charge(&mut out, &mut pending);
                         code.emit(&mut out, &code.flush());
                     }
-                    O::Loop { .. } | O::If { .. } | O::Br { .. } | O::BrIf { .. } | O::BrTable { .. } | O::End | O::Else => {
-                        code.charge(&mut out, &mut pending)
-                    }
-                    _ if charged_by_length(&op) => {
+                    Role::Boundary | Role::Jump => code.charge(&mut out, &mut pending),
+                    Role::Bulk => {
                         // Charged before it runs, and checked: a long copy is work, like a loop.
                         code.charge(&mut out, &mut pending);
                         code.emit(&mut out, &code.charge_length());
                         code.check(&mut out);
                     }
-                    _ => {}
+                    Role::Plain | Role::Block | Role::Refused => {}
                 }
             }
             out.extend_from_slice(bytes);
             match op {
-                O::Loop { .. } if reachable => code.check(&mut out),
-                O::Call { .. } | O::CallIndirect { .. } if reachable => code.emit(&mut out, &code.reload()),
+                Operator::Loop { .. } if reachable => code.check(&mut out),
+                _ if reachable && role == Role::Call => code.emit(&mut out, &code.reload()),
                 _ => {}
             }
             match op {
-                O::Block { .. } | O::Loop { .. } | O::If { .. } => depth += 1,
-                O::End => depth = depth.wrapping_sub(1),
-                O::Br { .. }
-                | O::BrTable { .. }
-                | O::Return
-                | O::Unreachable
-                | O::ReturnCall { .. }
-                | O::ReturnCallIndirect { .. }
-                    if reachable =>
-                {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => depth += 1,
+                Operator::End => depth = depth.wrapping_sub(1),
+                _ if reachable && matches!(role, Role::Jump | Role::Leave) => {
                     reachable = false;
                     dead_depth = 0;
                 }
@@ -414,11 +533,8 @@ impl Code<'_> {
     /// Stops the guest when the counter is at or below the floor: the fuel is spent, or the
     /// watchdog raised the floor.
     fn check(&self, out: &mut Vec<u8>) {
-        let control = |offset: usize, align: u32| MemArg {
-            offset: offset as u64,
-            align,
-            memory_index: self.pass.control_memory,
-        };
+        let control =
+            |offset: usize, align: u32| MemArg { offset: offset as u64, align, memory_index: self.pass.control_memory };
         self.emit(
             out,
             &[
@@ -436,31 +552,6 @@ impl Code<'_> {
                 Instruction::End,
             ],
         );
-    }
-}
-
-/// Bulk operations Wasmtime charges a unit more for each byte or element, by the 32-bit
-/// length on top of the stack.
-fn charged_by_length(op: &Operator<'_>) -> bool {
-    use Operator as O;
-    matches!(
-        op,
-        O::MemoryCopy { .. }
-            | O::MemoryFill { .. }
-            | O::MemoryInit { .. }
-            | O::TableCopy { .. }
-            | O::TableFill { .. }
-            | O::TableInit { .. }
-            | O::TableGrow { .. }
-    )
-}
-
-/// Wasmtime's default cost of an operator.
-fn cost(op: &Operator<'_>) -> i64 {
-    use Operator as O;
-    match op {
-        O::Nop | O::Drop | O::Block { .. } | O::Loop { .. } | O::Unreachable | O::Return | O::Else | O::End => 0,
-        _ => 1,
     }
 }
 
@@ -483,17 +574,30 @@ mod tests {
             instance.get_typed_func::<(), ()>(&mut store, "run").unwrap().call(&mut store, ()).unwrap();
             BUDGET - store.get_fuel().unwrap()
         };
-        let metered = {
-            let engine = Engine::default();
-            let mut store = Store::new(&engine, ());
-            let module = Module::new(&engine, meter(&bytes).expect("the pass")).expect("a valid metered module");
-            let instance = Instance::new(&mut store, &module, &[]).unwrap();
-            let counter = instance.get_global(&mut store, COUNTER_EXPORT).unwrap();
-            counter.set(&mut store, Val::I64(BUDGET as i64)).unwrap();
-            instance.get_typed_func::<(), ()>(&mut store, "run").unwrap().call(&mut store, ()).unwrap();
-            BUDGET - counter.get(&mut store).i64().unwrap() as u64
-        };
-        (fuel, metered)
+        let metered = run_metered(&bytes, BUDGET as i64);
+        metered.result.unwrap();
+        (fuel, BUDGET - metered.left as u64)
+    }
+
+    /// How a metered run of `run` ended.
+    struct Metered {
+        result: wasmtime::Result<()>,
+        left: i64,
+        stopped: bool,
+    }
+
+    /// Runs the module's `run`, metered, with `budget` units of fuel.
+    fn run_metered(bytes: &[u8], budget: i64) -> Metered {
+        let engine = Engine::default();
+        let mut store = Store::new(&engine, ());
+        let module = Module::new(&engine, meter(bytes).expect("the pass")).expect("a valid metered module");
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let counter = instance.get_global(&mut store, COUNTER_EXPORT).unwrap();
+        counter.set(&mut store, Val::I64(budget)).unwrap();
+        let result = instance.get_typed_func::<(), ()>(&mut store, "run").unwrap().call(&mut store, ());
+        let control = instance.get_memory(&mut store, CONTROL_EXPORT).unwrap();
+        let stopped = control.data(&store)[STOPPED_OFFSET] != 0;
+        Metered { result, left: counter.get(&mut store).i64().unwrap(), stopped }
     }
 
     #[test]
@@ -553,10 +657,56 @@ mod tests {
                 (func $count (param i32)
                   (if (local.get 0) (then (return_call $count (i32.sub (local.get 0) (i32.const 1))))))
                 (func (export "run") (call $count (i32.const 500))))"#,
+            // Loops charged in full before they start (over three slots, counting down,
+            // nested in a loop that is checked), and look-alikes that are not.
+            r#"(module (memory 1)
+                (func (export "run") (local i32 i32 i32)
+                  (loop $outer
+                    (local.set 0 (i32.const 0))
+                    (loop $slots
+                      (f64.store (local.get 0) (f64.add (f64.load (local.get 0)) (f64.const 1.5)))
+                      (br_if $slots (i32.ne (local.tee 0 (i32.add (local.get 0) (i32.const 8))) (i32.const 24))))
+                    (local.set 2 (i32.const 10))
+                    (loop $down
+                      (local.set 1 (i32.add (local.get 1) (local.get 2)))
+                      (br_if $down (i32.gt_s (local.tee 2 (i32.add (local.get 2) (i32.const -1))) (i32.const 0))))
+                    (local.set 2 (i32.const 0))
+                    (loop $long
+                      (br_if $long (i32.lt_u (local.tee 2 (i32.add (local.get 2) (i32.const 1))) (i32.const 3000))))
+                    (local.set 2 (i32.const 0))
+                    (loop $moved
+                      (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+                      (br_if $moved (i32.lt_u (local.tee 2 (i32.add (local.get 2) (i32.const 1))) (i32.const 9))))
+                    (br_if $outer (i32.lt_u (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (i32.const 1000))))))"#,
+            // Calls and branches on function references.
+            r#"(module
+                (type $t (func (param i32) (result i32)))
+                (func $inc (type $t) (i32.add (local.get 0) (i32.const 1)))
+                (elem declare func $inc)
+                (func (export "run") (local i32)
+                  (loop $l
+                    (local.set 0 (call_ref $t (local.get 0) (ref.func $inc)))
+                    (block $null (br_on_null $null (ref.func $inc)) (drop))
+                    (br_if $l (i32.lt_u (local.get 0) (i32.const 100))))))"#,
         ];
         for program in programs {
             let (fuel, metered) = costs(program);
             assert_eq!(metered, fuel, "{program}");
+        }
+    }
+
+    #[test]
+    fn endless_calls_without_loops_run_out_of_fuel() {
+        let endless = [
+            r#"(module (func $f (export "run") (return_call $f)))"#,
+            r#"(module (type $t (func)) (table 1 funcref) (elem (i32.const 0) $f)
+                (func $f (export "run") (return_call_indirect (type $t) (i32.const 0))))"#,
+            r#"(module (type $t (func)) (elem declare func $f)
+                (func $f (export "run") (return_call_ref $t (ref.func $f))))"#,
+        ];
+        for wat in endless {
+            let run = run_metered(&wat::parse_str(wat).unwrap(), 1_000_000);
+            assert!(run.result.is_err() && run.stopped && run.left <= 0, "{wat}: ran on");
         }
     }
 
@@ -587,7 +737,8 @@ mod tests {
         assert_eq!(names, [COUNTER_EXPORT, CONTROL_EXPORT, START_EXPORT]);
         // The start function no longer runs at instantiation: the host runs it, with fuel.
         let mut store = Store::new(&engine, ());
-        let instance = Instance::new(&mut store, &module, &[]).expect("instantiates without running the start function");
+        let instance =
+            Instance::new(&mut store, &module, &[]).expect("instantiates without running the start function");
         assert!(instance.get_func(&mut store, START_EXPORT).unwrap().call(&mut store, &[], &mut []).is_err());
     }
 }
