@@ -4,8 +4,9 @@
 mod support;
 
 use mirror::sandbox::canonicalize::canonicalize_nans;
+use mirror::sandbox::metering;
 use support::{assert_code, guest, mirror_run, root, text, write_task};
-use wasmtime::{Config, Engine, Instance, Module, Store};
+use wasmtime::{Config, Engine, Instance, Module, Store, Val};
 use wasmtime_wasi::p1::WasiP1Ctx;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::WasiCtxBuilder;
@@ -24,6 +25,9 @@ fn channels(engine: &Engine, module: &[u8]) -> Vec<Vec<u8>> {
     let module = Module::new(engine, module).expect("compile");
     let mut store = Store::new(engine, ());
     let instance = Instance::new(&mut store, &module, &[]).expect("instantiate");
+    if let Some(fuel) = instance.get_global(&mut store, metering::COUNTER_EXPORT) {
+        fuel.set(&mut store, Val::I64(1 << 40)).expect("fuel");
+    }
     instance.get_typed_func::<(), ()>(&mut store, "run").expect("run").call(&mut store, ()).expect("runs");
     let memory = instance.get_memory(&mut store, "memory").expect("memory");
     memory.data(&store)[1024..1024 + 16 * SLOTS].chunks(16).map(<[u8]>::to_vec).collect()
@@ -39,9 +43,15 @@ fn every_channel_gives_cranelifts_bits() {
     let reference = channels(&engine(true), &wasm);
     let rewritten = canonicalize_nans(&wasm).expect("the pass rewrites the module");
     let ours = channels(&engine(false), &rewritten);
+    // As the sandbox loads it: metered first, then canonicalized.
+    let metered = canonicalize_nans(&metering::meter(&wasm).expect("metered")).expect("rewritten");
+    let sandboxed = channels(&engine(false), &metered);
     let differing: Vec<String> = (0..SLOTS)
-        .filter(|&i| reference[i] != ours[i])
-        .map(|i| format!("slot {i}: Cranelift {} pass {}", hex(&reference[i]), hex(&ours[i])))
+        .filter(|&i| reference[i] != ours[i] || reference[i] != sandboxed[i])
+        .map(|i| {
+            let [c, p, s] = [&reference[i], &ours[i], &sandboxed[i]].map(|slot| hex(slot));
+            format!("slot {i}: Cranelift {c} pass {p} metered and pass {s}")
+        })
         .collect();
     assert!(differing.is_empty(), "{}", differing.join("\n"));
     // Without either, the host's own NaNs show: the comparison above can fail.

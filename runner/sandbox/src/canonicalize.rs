@@ -23,7 +23,7 @@
 //! - *free*: both at once (`D = C` and C is not a non-canonical NaN: zeroed locals, constants
 //!   that are not NaNs of another payload, integers converted to floats, canonicalized values).
 //!
-//! A dirty value is canonicalized (`x >= x ? x : NaN`, a compare and a select) just before
+//! A dirty value is canonicalized (`x >= x ? x : NaN`, a compare and an `if`) just before
 //! it reaches an operation that observes its bits: a store, `global.set`, a call's argument,
 //! a function's result, a reinterpretation, `abs`, `neg`, `copysign`, `splat` or
 //! `replace_lane`, or any operation this pass does not model. Operations that only see
@@ -71,7 +71,7 @@ use wasmparser::{
 };
 
 /// Changes whenever the rewritten code may change: part of the compiled-module cache key.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 const CANONICAL_F32: u32 = 0x7fc0_0000;
 const CANONICAL_F64: u64 = 0x7ff8_0000_0000_0000;
@@ -708,21 +708,28 @@ impl<'f, 'a> Walk<'f, 'a> {
         Ok(())
     }
 
-    /// `x >= x ? x : canonical NaN` for the scalar on top of the stack.
+    /// `x >= x ? x : canonical NaN` for the scalar on top of the stack, as an `if`: the
+    /// canonical NaN is made only on the branch that needs it (a `select` would make the
+    /// constant every time, as Cranelift rematerializes constants at each use). `x >= x` is
+    /// `x == x`, "x is not a NaN", in one flag test where `==` takes two on x86-64 (ucomis
+    /// flags unordered as parity).
     fn emit_canonicalization(&mut self, ty: ValType) -> Result<()> {
-        let temp = self.scratch.local(ty, None)?;
-        self.emit(Instruction::LocalTee(temp));
-        match ty {
-            ValType::F32 => self.emit(Instruction::F32Const(Ieee32::new(CANONICAL_F32))),
-            ValType::F64 => self.emit(Instruction::F64Const(Ieee64::new(CANONICAL_F64))),
+        let (compare, canonical) = match ty {
+            ValType::F32 => (Instruction::F32Ge, Instruction::F32Const(Ieee32::new(CANONICAL_F32))),
+            ValType::F64 => (Instruction::F64Ge, Instruction::F64Const(Ieee64::new(CANONICAL_F64))),
             _ => bail!("canonicalizing a value of type {ty}"),
-        }
+        };
+        let temp = self.scratch.local(ty, None)?;
+        let result = if ty == ValType::F32 { wasm_encoder::ValType::F32 } else { wasm_encoder::ValType::F64 };
+        self.emit(Instruction::LocalSet(temp));
         self.emit(Instruction::LocalGet(temp));
         self.emit(Instruction::LocalGet(temp));
-        // `x >= x` is `x == x`, "x is not a NaN", in one flag test where `==` takes two on
-        // x86-64 (ucomis flags unordered as parity): n-body runs 20% faster (README).
-        self.emit(if ty == ValType::F32 { Instruction::F32Ge } else { Instruction::F64Ge });
-        self.emit(Instruction::Select);
+        self.emit(compare);
+        self.emit(Instruction::If(wasm_encoder::BlockType::Result(result)));
+        self.emit(Instruction::LocalGet(temp));
+        self.emit(Instruction::Else);
+        self.emit(canonical);
+        self.emit(Instruction::End);
         Ok(())
     }
 

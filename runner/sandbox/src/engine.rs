@@ -93,9 +93,13 @@ pub fn compile_cached(
     Ok(module)
 }
 
+/// Validates the module as the engine would run it, meters it, then canonicalizes its NaNs:
+/// in that order, fuel counts the guest's own operators, not the canonicalizing code.
 fn compile(engine: &Engine, bytes: &[u8]) -> Result<Module, LoadError> {
-    let rewritten = super::metering::meter(&super::canonicalize::canonicalize_nans(bytes)?)?;
-    Module::new(engine, &rewritten).map_err(|err| LoadError::Invalid(format!("{err:#}")))
+    let invalid = |err: wasmtime::Error| LoadError::Invalid(format!("{err:#}"));
+    Module::validate(engine, bytes).map_err(invalid)?;
+    let rewritten = super::canonicalize::canonicalize_nans(&super::metering::meter(bytes)?)?;
+    Module::new(engine, &rewritten).map_err(invalid)
 }
 
 /// Rejects what is not a preview1 core module before Wasmtime sees it, with a message that
