@@ -348,6 +348,21 @@ proptest! {
     }
 
     #[test]
+    fn mutated_modules_never_panic_the_passes(edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..4)) {
+        // channels.wat has every kind of block, branch, call, float and SIMD operation the
+        // passes rewrite.
+        static MODULE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        let module = MODULE.get_or_init(|| wat::parse_file(root().join("guest-tools/nan/channels.wat")).unwrap());
+        let mut bytes = module.clone();
+        for (at, byte) in edits {
+            let at = at % bytes.len();
+            bytes[at] = byte;
+        }
+        let _ = mirror::sandbox::metering::meter(&bytes);
+        let _ = mirror::sandbox::canonicalize::canonicalize_nans(&bytes);
+    }
+
+    #[test]
     fn golden_files_never_panic_the_parser(text in "(inputs_sha256|fuel|status|stdout|stderr|removed|files|base64|symlink|directory|true|\\[|\\]|=|\"|[a-z0-9]|\\n| |\\{|\\}|,|-){0,120}") {
         let _ = Golden::parse(&text);
     }
