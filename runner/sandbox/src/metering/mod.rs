@@ -53,7 +53,7 @@ mod counted;
 mod entry;
 
 use wasm_encoder::{BlockType, ConstExpr, Encode, ExportKind, GlobalType, Instruction, MemArg, MemoryType, ValType};
-use wasmparser::{BinaryReader, FunctionBody, Operator, Parser, Payload, TypeRef};
+use wasmparser::{BinaryReader, CompositeInnerType, FunctionBody, Operator, Parser, Payload, TypeRef};
 
 use crate::LoadError;
 
@@ -107,8 +107,10 @@ impl Shape {
                 Payload::TypeSection(reader) => {
                     for group in reader {
                         for ty in group.map_err(|err| err.to_string())?.into_types() {
-                            let params = ty.unwrap_func().params().len();
-                            shape.params.push(params as u32);
+                            let CompositeInnerType::Func(function) = &ty.composite_type.inner else {
+                                return Err("a type that is not a function's".into());
+                            };
+                            shape.params.push(function.params().len() as u32);
                         }
                     }
                 }
@@ -381,7 +383,7 @@ impl Pass {
             locals = locals.checked_add(count).ok_or("too many locals")?;
         }
         let mut out = Vec::new();
-        (groups + 2).encode(&mut out);
+        groups.checked_add(2).ok_or("too many locals")?.encode(&mut out);
         out.extend_from_slice(&module[first..declarations.original_position()]);
         // The counter, and a bulk operation's length while it is charged.
         let code = Code { pass: self, counter: locals, length: locals.checked_add(1).ok_or("too many locals")? };
