@@ -92,6 +92,11 @@ fn rewrite_module(bytes: &[u8]) -> Result<Vec<u8>> {
         let valid = validator.payload(&payload).context("invalid WebAssembly module")?;
         match (&payload, valid) {
             (Payload::CodeSectionStart { .. }, _) => code = Some(wasm_encoder::CodeSection::new()),
+            // Without float arithmetic a function makes no NaN of its own: it stays as it is
+            // (Wasmtime validates it when it compiles the module).
+            (Payload::CodeSectionEntry(body), ValidPayload::Func(..)) if !makes_nans(body)? => {
+                code.as_mut().context("a function body outside the code section")?.raw(&bytes[body.range()]);
+            }
             (Payload::CodeSectionEntry(body), ValidPayload::Func(func, _)) => {
                 let mut func = func.into_validator(std::mem::take(&mut allocations));
                 let function = read_function(bytes, body, &mut func)
@@ -114,6 +119,18 @@ fn rewrite_module(bytes: &[u8]) -> Result<Vec<u8>> {
         }
     }
     Ok(module.finish())
+}
+
+/// Whether the function's code has float arithmetic, scalar or vector.
+fn makes_nans(body: &FunctionBody<'_>) -> Result<bool> {
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let op = reader.read()?;
+        if is_arithmetic(&op) || vector_arithmetic_lane(&op).is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// What is known of a float value's bits (see the module docs); other values are exact.
