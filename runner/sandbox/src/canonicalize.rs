@@ -77,7 +77,8 @@ const CANONICAL_F32: u32 = 0x7fc0_0000;
 const CANONICAL_F64: u64 = 0x7ff8_0000_0000_0000;
 
 /// The module with its float arithmetic canonicalized where it leaves arithmetic (see the
-/// module docs). The module is validated on the way; an invalid one is an error.
+/// module docs). The module, and every function the pass rewrites, is validated on the way;
+/// an invalid one is an error. A function without float arithmetic is copied as it is.
 pub fn canonicalize_nans(bytes: &[u8]) -> std::result::Result<Vec<u8>, crate::LoadError> {
     rewrite_module(bytes).map_err(|err| crate::LoadError::Invalid(format!("{err:#}")))
 }
@@ -731,13 +732,13 @@ impl<'f, 'a> Walk<'f, 'a> {
     /// `x == x`, "x is not a NaN", in one flag test where `==` takes two on x86-64 (ucomis
     /// flags unordered as parity).
     fn emit_canonicalization(&mut self, ty: ValType) -> Result<()> {
-        let (compare, canonical) = match ty {
-            ValType::F32 => (Instruction::F32Ge, Instruction::F32Const(Ieee32::new(CANONICAL_F32))),
-            ValType::F64 => (Instruction::F64Ge, Instruction::F64Const(Ieee64::new(CANONICAL_F64))),
+        use wasm_encoder::ValType as Encoded;
+        let (compare, canonical, result) = match ty {
+            ValType::F32 => (Instruction::F32Ge, Instruction::F32Const(Ieee32::new(CANONICAL_F32)), Encoded::F32),
+            ValType::F64 => (Instruction::F64Ge, Instruction::F64Const(Ieee64::new(CANONICAL_F64)), Encoded::F64),
             _ => bail!("canonicalizing a value of type {ty}"),
         };
         let temp = self.scratch.local(ty, None)?;
-        let result = if ty == ValType::F32 { wasm_encoder::ValType::F32 } else { wasm_encoder::ValType::F64 };
         self.emit(Instruction::LocalSet(temp));
         self.emit(Instruction::LocalGet(temp));
         self.emit(Instruction::LocalGet(temp));

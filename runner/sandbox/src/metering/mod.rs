@@ -299,7 +299,8 @@ enum Role {
     Leave,
     /// A bulk operation, charged by its length as it runs.
     Bulk,
-    /// Exception handling, which Mirror's engine does not run and the pass does not model.
+    /// Exception handling and stack switching, which Mirror's engine does not run and the
+    /// pass does not model.
     Refused,
 }
 
@@ -411,7 +412,7 @@ impl Pass {
             let bytes = &module[start..reader.original_position()];
             let role = role(&op);
             if role == Role::Refused {
-                return Err(format!("it uses {op:?}: exception handling is not supported"));
+                return Err(format!("it uses {op:?}, which Mirror's engine does not run"));
             }
             if !reachable {
                 match op {
