@@ -34,7 +34,7 @@ pub(super) fn entry_checks(bytes: &[u8], imported_functions: usize) -> Result<Ve
 const INDIRECT: usize = usize::MAX;
 
 /// One call in a function's code: its callee's node, and whether a loop encloses it.
-struct Call {
+struct CallSite {
     callee: usize,
     in_loop: bool,
 }
@@ -43,7 +43,7 @@ struct Call {
 /// reaches", with an edge to every function a table or reference could hold.
 struct CallGraph {
     /// Per defined function, the calls its code makes to defined functions or indirectly.
-    calls: Vec<Vec<Call>>,
+    calls: Vec<Vec<CallSite>>,
     /// Per node, the nodes it may call.
     edges: Vec<Vec<usize>>,
 }
@@ -84,7 +84,7 @@ impl CallGraph {
             call.callee = indirect;
         }
         let mut edges: Vec<Vec<usize>> =
-            calls.iter().map(|calls: &Vec<Call>| calls.iter().map(|call| call.callee).collect()).collect();
+            calls.iter().map(|calls: &Vec<CallSite>| calls.iter().map(|call| call.callee).collect()).collect();
         let held = referenced.iter().filter_map(|&function| (function as usize).checked_sub(imported));
         edges.push(held.filter(|&node| node < indirect).collect());
         Ok(CallGraph { calls, edges })
@@ -103,7 +103,7 @@ fn referenced_in(reader: &mut wasmparser::OperatorsReader<'_>, referenced: &mut 
 
 /// The calls of one function to defined functions (imported ones never call back) or
 /// through tables and references, noting the functions it names with `ref.func`.
-fn calls_of(body: &FunctionBody<'_>, imported: usize, referenced: &mut Vec<u32>) -> wasmparser::Result<Vec<Call>> {
+fn calls_of(body: &FunctionBody<'_>, imported: usize, referenced: &mut Vec<u32>) -> wasmparser::Result<Vec<CallSite>> {
     let mut calls = Vec::new();
     // Per open block, whether it is a loop; and how many of them are.
     let mut frames = Vec::new();
@@ -131,17 +131,14 @@ fn calls_of(body: &FunctionBody<'_>, imported: usize, referenced: &mut Vec<u32>)
                 referenced.push(function_index);
                 None
             }
-            Operator::Call { function_index } | Operator::ReturnCall { function_index } => {
-                (function_index as usize).checked_sub(imported)
-            }
-            Operator::CallIndirect { .. }
-            | Operator::ReturnCallIndirect { .. }
-            | Operator::CallRef { .. }
-            | Operator::ReturnCallRef { .. } => Some(INDIRECT),
-            _ => None,
+            ref op => match super::call(op) {
+                Some(super::Call { function: Some(function), .. }) => (function as usize).checked_sub(imported),
+                Some(super::Call { function: None, .. }) => Some(INDIRECT),
+                None => None,
+            },
         };
         if let Some(callee) = callee {
-            calls.push(Call { callee, in_loop: loops > 0 });
+            calls.push(CallSite { callee, in_loop: loops > 0 });
         }
     }
     Ok(calls)

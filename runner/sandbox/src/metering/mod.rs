@@ -307,6 +307,9 @@ enum Role {
 /// The role of `op`.
 fn role(op: &Operator<'_>) -> Role {
     use Operator as O;
+    if let Some(call) = call(op) {
+        return if call.tail { Role::Leave } else { Role::Call };
+    }
     match op {
         O::Block { .. } => Role::Block,
         O::Loop { .. }
@@ -319,14 +322,7 @@ fn role(op: &Operator<'_>) -> Role {
         | O::BrOnCast { .. }
         | O::BrOnCastFail { .. } => Role::Boundary,
         O::Br { .. } | O::BrTable { .. } => Role::Jump,
-        O::Call { .. } | O::CallIndirect { .. } | O::CallRef { .. } => Role::Call,
-        O::Return
-        | O::Unreachable
-        | O::ReturnCall { .. }
-        | O::ReturnCallIndirect { .. }
-        | O::ReturnCallRef { .. }
-        | O::Throw { .. }
-        | O::ThrowRef => Role::Leave,
+        O::Return | O::Unreachable | O::Throw { .. } | O::ThrowRef => Role::Leave,
         O::MemoryCopy { .. }
         | O::MemoryFill { .. }
         | O::MemoryInit { .. }
@@ -346,6 +342,27 @@ fn role(op: &Operator<'_>) -> Role {
         | O::Switch { .. } => Role::Refused,
         _ => Role::Plain,
     }
+}
+
+/// A call: what it may reach, and whether it leaves the calling function (a tail call).
+struct Call {
+    /// The function called by index; `None` for any a table or reference could hold.
+    function: Option<u32>,
+    tail: bool,
+}
+
+/// The call `op` makes, if it is one: the one list of call operators, which both the charges
+/// and the entry checks (`entry`) rely on.
+fn call(op: &Operator<'_>) -> Option<Call> {
+    use Operator as O;
+    let (function, tail) = match op {
+        O::Call { function_index } => (Some(*function_index), false),
+        O::ReturnCall { function_index } => (Some(*function_index), true),
+        O::CallIndirect { .. } | O::CallRef { .. } => (None, false),
+        O::ReturnCallIndirect { .. } | O::ReturnCallRef { .. } => (None, true),
+        _ => return None,
+    };
+    Some(Call { function, tail })
 }
 
 /// Wasmtime's default cost of an operator.
